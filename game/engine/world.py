@@ -1,0 +1,109 @@
+"""Open a world from a vocabulary file: validate it, bring its vectors and index up to date."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .combine import World
+from .embed import EmbeddingCache, Embedder, LazyEmbedder
+from .errors import StorageError
+from .index import AnnIndex, IndexManifest, INDEX_FORMAT_VERSION, METRIC, auto_search_k, auto_trees, vectors_hash
+from .vocab import Vocabulary, load_vocab
+
+__all__ = ["BuildReport", "open_world", "cache_dir_for"]
+
+Notify = Callable[[str], None]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What :func:`open_world` had to do: how many words it embedded, whether it built the index."""
+
+    embedded: int
+    index_built: bool
+    index_reason: str
+    cache_dir: Path
+
+
+def cache_dir_for(vocab_path: Path, fallback_root: Path | None = None) -> Path:
+    """``vocab/NAME.cache/`` beside ``vocab/NAME.yaml``, or a per-file folder under
+    ``fallback_root`` when the vocabulary's folder cannot be written (a read-only install)."""
+    beside = vocab_path.with_name(vocab_path.stem + ".cache")
+    if beside.is_dir() and os.access(beside, os.W_OK) or os.access(vocab_path.parent, os.W_OK):
+        return beside
+    if fallback_root is None:
+        from ..paths import data_dir
+
+        fallback_root = data_dir() / "cache"
+    key = hashlib.sha256(str(vocab_path.resolve()).encode("utf-8")).hexdigest()[:16]
+    return fallback_root / f"{vocab_path.stem}-{key}"
+
+
+def open_world(
+    path: str | Path,
+    *,
+    embedder: Embedder | None = None,
+    notify: Notify | None = None,
+    progress: Progress | None = None,
+    cache_dir: Path | None = None,
+    vocab: Vocabulary | None = None,
+) -> tuple[World, BuildReport]:
+    """Load the world in the vocabulary file ``path``, embedding and indexing what is missing.
+
+    Args:
+        path: the vocabulary YAML file.
+        embedder: defaults to the packaged MiniLM model, loaded only if a word lacks a vector.
+        notify: receives one-line messages about rebuilds ("building the index...").
+        progress: receives ``(done, total)`` while words are embedded.
+        cache_dir: where vectors and the index live; defaults to :func:`cache_dir_for`.
+        vocab: an already loaded vocabulary of ``path`` (skips reading it again).
+
+    Raises:
+        VocabError: the vocabulary is invalid. ModelUnavailable: words need embedding and the
+        model cannot be loaded.
+    """
+    path = Path(path)
+    say = notify or (lambda message: None)
+    vocab = vocab or load_vocab(path)
+    folder = cache_dir or cache_dir_for(path)
+    embedder = embedder or LazyEmbedder(notify=say)
+    texts = [e.text for e in vocab.elements]
+    cache = EmbeddingCache(folder, notify=say)
+    vectors, embedded = cache.vectors_for(texts, embedder, progress)
+
+    banned = set(vocab.banned)
+    items = [i for i, e in enumerate(vocab.elements) if e.name not in banned]
+    settings = vocab.settings
+    trees = settings.trees or auto_trees(len(items))
+    expected = IndexManifest(
+        format_version=INDEX_FORMAT_VERSION,
+        model_id=embedder.model_id,
+        dim=int(vectors.shape[1]),
+        metric=METRIC,
+        seed=settings.seed,
+        trees=trees,
+        search_k=settings.search_k or auto_search_k(len(items), trees),
+        count=len(items),
+        vocab_hash=vectors_hash(embedder.model_id, [texts[i] for i in items], vectors[items]),
+        ann_sha256="",
+    )
+    ann_path, manifest_path = folder / "index.ann", folder / "index.json"
+    index, reason = AnnIndex.load(expected, ann_path, manifest_path)
+    if index is None:
+        if reason != "no index yet":
+            say(f"the index in {folder} cannot be used: {reason}; rebuilding it")
+        say(f"building the index for {vocab.name!r} ({len(items)} words, {trees} trees)...")
+        index = AnnIndex.build(vectors[items], model_id=expected.model_id, vocab_hash=expected.vocab_hash,
+                               seed=expected.seed, trees=expected.trees, search_k=expected.search_k)
+        try:
+            index.save(ann_path, manifest_path)
+        except StorageError as exc:
+            say(f"{exc}; the index is kept in memory only")
+    world = World(vocab, vectors, index, items)
+    return world, BuildReport(embedded, bool(reason), reason, folder)
+

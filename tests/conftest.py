@@ -1,0 +1,106 @@
+"""Shared fixtures: a deterministic fake embedder, tiny worlds, and a copy of the default world."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_VOCAB = REPO / "vocab" / "default.yaml"
+
+
+class FakeEmbedder:
+    """Deterministic vectors from a hash of the text, or from a table a test supplies."""
+
+    def __init__(self, dim: int = 16, table: dict[str, Sequence[float]] | None = None, model_id: str = "fake-hash") -> None:
+        self.dim = dim
+        self.table = {k: np.asarray(v, dtype=np.float64) for k, v in (table or {}).items()}
+        self.model_id = f"{model_id}-{dim}"
+        self.calls: list[list[str]] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        out = []
+        for text in texts:
+            if text in self.table:
+                out.append(self.table[text])
+                continue
+            seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
+            out.append(np.random.default_rng(seed).standard_normal(self.dim))
+        return np.asarray(out, dtype=np.float32)
+
+    @property
+    def embedded(self) -> int:
+        return sum(len(c) for c in self.calls)
+
+
+class NoEmbedder:
+    """Fails the test if anything asks for an embedding (the cache must cover everything)."""
+
+    model_id = "sentence-transformers/all-MiniLM-L6-v2"
+
+    def embed(self, texts):  # pragma: no cover - reaching it is the failure
+        raise AssertionError(f"unexpected embedding of {len(texts)} texts: {list(texts)[:5]}")
+
+
+TINY = """\
+format_version: 1
+name: Tiny
+starting: [Water, Fire, Wind, Earth]
+elements:
+  Water: "💧"
+  Fire: "🔥"
+  Wind: "🌬️"
+  Earth: "🌍"
+  Steam:
+  Mud: "🟫"
+  Lava: "🌋"
+  Dust:
+  Rain: "🌧️"
+  Stone: "🪨"
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def fake() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def tiny_path(tmp_path: Path) -> Path:
+    return write(tmp_path / "tiny.yaml", TINY)
+
+
+@pytest.fixture(scope="session")
+def default_copy(tmp_path_factory) -> Path:
+    """The default vocabulary and its committed vectors, copied so tests never touch vocab/."""
+    folder = tmp_path_factory.mktemp("default")
+    shutil.copy(DEFAULT_VOCAB, folder / "default.yaml")
+    cache = folder / "default.cache"
+    cache.mkdir()
+    for name in ("vectors.npy", "vectors.json"):
+        shutil.copy(REPO / "vocab" / "default.cache" / name, cache / name)
+    return folder / "default.yaml"
+
+
+@pytest.fixture(scope="session")
+def default_world(default_copy):
+    from game.engine import open_world
+
+    world, _ = open_world(default_copy, embedder=NoEmbedder())
+    return world
