@@ -1,0 +1,150 @@
+"""The combination rule: symmetric, never an input, recipes win, banned skipped, exact and deterministic."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import REPO, TINY, FakeEmbedder, write
+from game.engine import UnknownElement, open_world
+
+# Hand-made 4-d vectors: Water + Fire points at Steam, Earth + Water at Mud.
+GEOMETRY = {
+    "Water": [1, 0, 0, 0], "Fire": [0, 1, 0, 0], "Wind": [0, 0, 1, 0], "Earth": [0, 0, 0, 1],
+    "Steam": [1, 1, 0.1, 0], "Mud": [1, 0, 0, 1], "Lava": [0, 1, 0, 0.9], "Dust": [0, 0, 1, 0.9],
+    "Rain": [0.9, 0, 1, 0], "Stone": [0, 0.1, 0, 1],
+}
+
+
+def geometric_world(tmp_path, extra: str = ""):
+    path = write(tmp_path / "w.yaml", TINY + extra)
+    return open_world(path, embedder=FakeEmbedder(dim=4, table=GEOMETRY))[0]
+
+
+def test_nearest_word_to_the_sum(tmp_path):
+    world = geometric_world(tmp_path)
+    assert world.combine("water", "fire").result == "Steam"
+    assert world.combine("Earth", "WATER").result == "Mud"
+    assert world.combine("fire", "earth").result == "Lava"
+    c = world.combine("water", "fire")
+    assert c.rule == "vector" and c.a == "Water" and c.b == "Fire" and c.score == pytest.approx(2 / 4.02 ** 0.5, abs=1e-6)
+
+
+def test_never_returns_an_input(tmp_path):
+    world = geometric_world(tmp_path)
+    names = [e.name for e in world.elements]
+    for a in names:
+        for b in names:
+            c = world.combine(a, b)
+            assert c.result not in (a, b)
+            assert all(n.name not in (a, b) for n in c.runners_up)
+
+
+def test_symmetric_and_memoised(tmp_path):
+    world = geometric_world(tmp_path)
+    names = [e.name for e in world.elements]
+    for a in names:
+        for b in names:
+            ab, ba = world.combine(a, b), world.combine(b, a)
+            assert (ab.result, ab.score, ab.runners_up) == (ba.result, ba.score, ba.runners_up)
+    assert len(world._memo) == len(names) * (len(names) + 1) // 2
+
+
+def test_recipes_win_and_banned_words_are_never_produced(tmp_path):
+    world = geometric_world(tmp_path, "recipes:\n  - [Water, Fire, Stone]\nbanned: [Mud]\n")
+    c = world.combine("fire", "water")
+    assert (c.result, c.rule) == ("Stone", "recipe") and "Stone" not in [n.name for n in c.runners_up]
+    assert world.combine("earth", "water").result != "Mud"
+    names = [e.name for e in world.elements]
+    results = {world.combine(a, b, top=9).result for a in names for b in names}
+    runners = {n.name for a in names for b in names for n in world.combine(a, b, top=9).runners_up}
+    assert "Mud" not in results | runners
+
+
+def test_threshold_gives_nothing(tmp_path):
+    world = geometric_world(tmp_path, "settings:\n  nothing_threshold: 0.9\n")
+    assert world.combine("water", "fire").result == "Steam"  # 0.9975
+    c = world.combine("wind", "fire")
+    assert (c.result, c.rule, c.result_label) == (None, "nothing", "Nothing")
+    assert c.score < 0.9 and c.runners_up  # the best candidate is still shown
+    assert c.to_json()["result"] is None
+
+
+def test_results_fast_path_agrees_with_combine(tmp_path):
+    world = geometric_world(tmp_path, "recipes:\n  - [Water, Fire, Stone]\nsettings:\n  nothing_threshold: 0.8\n")
+    n = len(world.elements)
+    pairs = np.array([(i, j) for i in range(n) for j in range(n)])
+    ids, _ = world.results(pairs)
+    for (i, j), r in zip(pairs.tolist(), ids.tolist()):
+        expected = world.combine(world.elements[i].name, world.elements[j].name).result
+        assert (world.elements[r].name if r >= 0 else None) == expected
+
+
+def test_exact_ties_are_broken_by_name(tmp_path):
+    table = dict(GEOMETRY, Dust=[0, 1, 1, 0], Rain=[0, 1, 1, 0], Stone=[0, 1, 1, 0])  # three identical vectors
+    world = open_world(write(tmp_path / "w.yaml", TINY), embedder=FakeEmbedder(dim=4, table=table))[0]
+    c = world.combine("fire", "wind", top=3)
+    assert c.result == "Dust" and [n.name for n in c.runners_up[:2]] == ["Rain", "Stone"]
+
+
+def test_unknown_names_raise(tmp_path):
+    world = geometric_world(tmp_path)
+    with pytest.raises(UnknownElement, match="did you mean Steam"):
+        world.combine("water", "stem")
+
+
+def test_annoy_path_equals_exhaustive_exact_search_on_the_default_world(default_world):
+    """Every pair among the first 150 default elements: Annoy + re-rank == brute force."""
+    world = default_world
+    v = world.vectors.astype(np.float64)
+    names = [e.name for e in world.elements]
+    n = 150
+    pairs = np.array([(i, j) for i in range(n) for j in range(i, n)])
+    got, got_scores = world.ranked(pairs, 1)
+    # Brute force: score every word, drop the inputs and banned words, highest rounded
+    # score first, then the name.
+    query = v[pairs[:, 0]] + v[pairs[:, 1]]
+    query /= np.linalg.norm(query, axis=1, keepdims=True)
+    scores = query @ v.T
+    rounded = np.rint(scores * 1e6)
+    rounded[np.arange(len(pairs)), pairs[:, 0]] = -np.inf
+    rounded[np.arange(len(pairs)), pairs[:, 1]] = -np.inf
+    for b in world.vocab.banned:
+        rounded[:, world.vocab.index_of(b)] = -np.inf
+    by_name = sorted(range(len(names)), key=lambda k: names[k].casefold())
+    expected = []
+    for row in rounded:
+        top = row.max()
+        expected.append(next(k for k in by_name if row[k] == top))
+    expected = np.array(expected)
+    mismatches = [(names[i], names[j], names[r], names[e])
+                  for (i, j), r, e in zip(pairs.tolist(), got[:, 0].tolist(), expected.tolist()) if r != e]
+    assert mismatches == []
+    assert np.allclose(got_scores[:, 0], scores[np.arange(len(pairs)), expected], atol=1e-12)
+    assert len(pairs) == 150 * 151 // 2
+
+
+def test_default_world_is_symmetric_and_deterministic_across_reloads(default_copy, default_world):
+    from conftest import NoEmbedder
+
+    again, _ = open_world(default_copy, embedder=NoEmbedder())
+    names = [e.name for e in default_world.elements][:40]
+    for a in names:
+        for b in names:
+            assert default_world.combine(a, b) == again.combine(a, b)
+            assert default_world.combine(a, b).result == again.combine(b, a).result
+
+
+def test_engine_imports_without_pygame_or_torch():
+    code = (
+        "import sys; sys.modules['pygame'] = None; sys.modules['torch'] = None\n"
+        "import game.engine, game.cli\n"
+        "from game.engine import open_world\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
