@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -15,7 +16,7 @@ from game.engine.vocab import Element, Vocabulary, fold
 
 __all__ = [
     "SyntheticWorld", "build_world", "distinct_pairs", "exact_top1", "Latency", "print_table",
-    "machine_summary", "us", "ratio",
+    "machine_summary", "single_blas_thread", "us", "ratio",
 ]
 
 _EXACT_CHUNK = 256  # queries per float64 matrix product in exact_top1 (~200 MB at 100k words)
@@ -140,6 +141,24 @@ class Latency:
 
     def __len__(self) -> int:
         return len(self.samples)
+
+
+@contextlib.contextmanager
+def single_blas_thread() -> Iterator[str]:
+    """Limit BLAS to one thread inside the block; yields a note saying whether that worked.
+
+    Exact baselines answering one query at a time run inside this: the engine answers one pair
+    on one thread too, and OpenBLAS's multi-threaded matrix-vector product is several times
+    *slower* than one thread on small VMs (8 ms instead of 1 ms at 10k x 384), which would
+    flatter the engine.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield "BLAS threads not limited (threadpoolctl is not installed)"
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield "BLAS limited to 1 thread"
 
 
 def us(seconds: float) -> str:

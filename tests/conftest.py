@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Sequence
 
@@ -68,6 +70,13 @@ elements:
   Rain: "🌧️"
   Stone: "🪨"
 """
+
+
+def run_python(code: str, timeout: float = 300) -> str:
+    """Run ``code`` in a fresh interpreter in the project folder; returns its stdout, fails on error."""
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
 
 
 def write(path: Path, text: str) -> Path:

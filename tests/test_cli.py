@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, TINY, write
+from conftest import REPO, TINY, run_python, write
 from game.cli import build_parser, main
 
 
@@ -131,9 +131,7 @@ def test_try_on_the_default_world_never_imports_torch():
         "assert main(['try', 'water', 'fire']) == 0\n"
         "print('torch' in sys.modules, 'sentence_transformers' in sys.modules, 'pygame' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[-1] == "False False False"
+    assert run_python(code).strip().splitlines()[-1] == "False False False"
 
 
 def test_every_command_has_help_and_is_in_the_readme():

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
-from conftest import REPO, TINY, FakeEmbedder, write
+from conftest import TINY, FakeEmbedder, run_python, write
 from game.engine import UnknownElement, open_world
 
 # Hand-made 4-d vectors: Water + Fire points at Steam, Earth + Water at Mud.
@@ -145,6 +142,4 @@ def test_engine_imports_without_pygame_or_torch():
         "from game.engine import open_world\n"
         "print('ok')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "ok"
+    assert run_python(code).strip() == "ok"
