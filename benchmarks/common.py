@@ -167,7 +167,10 @@ def us(seconds: float) -> str:
 
 
 def ratio(value: float) -> str:
-    return f"{value:,.1f}x" if value >= 10 else f"{value:.2f}x"
+    """A ratio for a table cell: 2 decimals near 1, 2 significant digits below 1."""
+    if value >= 10:
+        return f"{value:,.1f}x"
+    return f"{value:.2f}x" if value >= 1 else f"{value:.2g}x"
 
 
 def machine_summary() -> str:
