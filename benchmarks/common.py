@@ -10,9 +10,9 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from game.engine.combine import SCORE_DECIMALS, World
+from game.engine.combine import SCORE_DECIMALS, World, name_ranks
 from game.engine.index import AnnIndex, auto_search_k, auto_trees
-from game.engine.vocab import Element, Vocabulary, fold
+from game.engine.vocab import Element, Vocabulary
 
 __all__ = [
     "SyntheticWorld", "build_world", "distinct_pairs", "exact_top1", "Latency", "print_table",
@@ -74,14 +74,6 @@ def distinct_pairs(n: int, count: int, seed: int) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ exact search
-
-
-def name_ranks(names: Sequence[str]) -> np.ndarray:
-    """Each word's position in the engine's tie-break order (folded name, then name)."""
-    order = sorted(range(len(names)), key=lambda i: (fold(names[i]), names[i]))
-    ranks = np.empty(len(names), dtype=np.int64)
-    ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(names))
-    return ranks
 
 
 def exact_top1(vectors: np.ndarray, pairs: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray, int]:

@@ -19,7 +19,7 @@ import numpy as np
 from .index import AnnIndex
 from .vocab import NOTHING, Element, Vocabulary, fold
 
-__all__ = ["SCORE_DECIMALS", "Neighbour", "Combination", "World"]
+__all__ = ["SCORE_DECIMALS", "Neighbour", "Combination", "World", "name_ranks"]
 
 SCORE_DECIMALS = 6  # scores equal to this many decimals count as ties, broken by name
 ANN_EXTRA = 8  # extra annoy candidates beyond what is shown, so exact re-ranking can reorder them
@@ -86,12 +86,8 @@ class World:
         self.index = index
         self._v64 = vectors.astype(np.float64)
         self._items = np.asarray(items, dtype=np.int64)
-        n = len(vocab.elements)
-        order = sorted(range(n), key=lambda i: (fold(vocab.elements[i].name), vocab.elements[i].name))
-        rank = np.empty(n + 1, dtype=np.int64)
-        rank[np.asarray(order, dtype=np.int64)] = np.arange(n)
-        rank[n] = n  # the padding slot (-1) ranks last
-        self._name_rank = rank
+        names = [e.name for e in vocab.elements]
+        self._name_rank = np.append(name_ranks(names), len(names))  # the padding slot (-1) ranks last
         self._recipes = {
             _pair_key(vocab.index_of(r.a), vocab.index_of(r.b)): vocab.index_of(r.result) for r in vocab.recipes
         }
@@ -140,15 +136,7 @@ class World:
         """
         pairs = np.sort(np.asarray(pairs, dtype=np.int64).reshape(-1, 2), axis=1)
         ids, scores = self.ranked(pairs, 1)
-        result, score = ids[:, 0].copy(), scores[:, 0].copy()
-        if self._threshold is not None:
-            result[(result >= 0) & (score < self._threshold)] = -1
-        if self._recipes:
-            for row, (i, j) in enumerate(pairs.tolist()):
-                forced = self._recipes.get((i, j))
-                if forced is not None:
-                    result[row] = forced
-                    score[row] = self._score(i, j, forced)
+        result, score, _ = self._decide(pairs, ids[:, 0], scores[:, 0])
         return result, score
 
     def ranked(self, pairs: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
@@ -208,6 +196,27 @@ class World:
         hit = self._memo.get(key)
         return hit is not None and hit[0].shape[0] >= depth
 
+    def _decide(self, pairs: np.ndarray, best: np.ndarray, best_score: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """Apply recipes and the Nothing threshold to the vector rule's best word of each pair.
+
+        Args:
+            pairs: (B, 2) element positions, each row sorted; best / best_score: the vector
+                rule's best word per pair (-1 / nan when there is no candidate).
+        Returns:
+            ``(result ids, -1 = Nothing; scores; rules)``, one of "recipe", "vector", "nothing".
+        """
+        result, score = best.copy(), best_score.copy()
+        if self._threshold is not None:
+            result[(result >= 0) & (score < self._threshold)] = -1
+        rules = ["vector" if r >= 0 else "nothing" for r in result.tolist()]
+        if self._recipes:
+            for row, (i, j) in enumerate(pairs.tolist()):
+                forced = self._recipes.get((i, j))
+                if forced is not None:
+                    result[row], score[row], rules[row] = forced, self._score(i, j, forced), "recipe"
+        return result, score, rules
+
     def _score(self, i: int, j: int, k: int) -> float:
         query = self._v64[i] + self._v64[j]
         norm = np.linalg.norm(query)
@@ -220,17 +229,22 @@ class World:
         names = self.vocab.elements
         ranked = [(int(k), float(s)) for k, s in zip(ids, scores) if k >= 0]
         a, b = names[i].name, names[j].name
-        forced = self._recipes.get(key)
-        if forced is not None:
-            others = [Neighbour(names[k].name, s) for k, s in ranked if k != forced][:top]
-            return Combination(a, b, names[forced].name, self._score(i, j, forced), "recipe", tuple(others))
-        runners = tuple(Neighbour(names[k].name, s) for k, s in ranked)
-        if not ranked:
-            return Combination(a, b, None, None, "nothing", ())
-        best_id, best_score = ranked[0]
-        if self._threshold is not None and best_score < self._threshold:
-            return Combination(a, b, None, best_score, "nothing", runners[:top])
-        return Combination(a, b, names[best_id].name, best_score, "vector", runners[1:top + 1])
+        best_id, best_score = ranked[0] if ranked else (-1, np.nan)
+        result, score, rules = self._decide(np.array([key]), np.array([best_id]), np.array([best_score]))
+        chosen, rule = int(result[0]), rules[0]
+        shown = float(score[0]) if ranked or rule == "recipe" else None
+        if rule == "nothing":
+            return Combination(a, b, None, shown, rule, tuple(Neighbour(names[k].name, s) for k, s in ranked[:top]))
+        others = [Neighbour(names[k].name, s) for k, s in ranked if k != chosen][:top]
+        return Combination(a, b, names[chosen].name, shown, rule, tuple(others))
+
+
+def name_ranks(names: Sequence[str]) -> np.ndarray:
+    """Each name's position in the tie-break order: folded name, then name as written."""
+    order = sorted(range(len(names)), key=lambda i: (fold(names[i]), names[i]))
+    ranks = np.empty(len(names), dtype=np.int64)
+    ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(names))
+    return ranks
 
 
 def _pair_key(i: int, j: int) -> tuple[int, int]:
