@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import sys
 import time
@@ -11,7 +12,7 @@ from typing import Iterable, Iterator, Sequence, TextIO
 
 from . import __version__
 from .engine import Combination, EmbedcraftError, World, check_vocab, load_vocab, open_world, reach
-from .paths import DEFAULT_VOCAB
+from .paths import DEFAULT_VOCAB, data_dir
 from .progress import ProgressBar
 
 __all__ = ["main", "build_parser"]
@@ -51,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     reach_cmd.add_argument("path", nargs="?", type=Path, default=DEFAULT_VOCAB, help=path_help)
     reach_cmd.add_argument("--json", action="store_true", help="print one JSON object")
     reach_cmd.set_defaults(handler=cmd_vocab_reach)
+
+    play = commands.add_parser("play", help="open the game window",
+                               description="Open the game on a world; progress is saved as you play and on exit.")
+    play.add_argument("--vocab", type=Path, default=DEFAULT_VOCAB, help=path_help)
+    play.add_argument("--save", type=Path, default=None,
+                      help="save file (default: saves/<world file name>.json, or under $EMBEDCRAFT_HOME)")
+    play.add_argument("--quit-after-frames", type=_positive, default=None, help=argparse.SUPPRESS)
+    play.set_defaults(handler=cmd_play)
 
     try_cmd = commands.add_parser("try", help="what do A and B make?",
                                   description="Print what A + B makes, with runners-up and scores. "
@@ -133,6 +142,15 @@ def cmd_vocab_reach(args: argparse.Namespace) -> int:
     else:
         print("unreachable: none")
     return 0
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from .client.app import run  # pygame is imported only when the window is wanted
+
+    save = args.save or data_dir() / f"{args.vocab.stem}.json"
+    return run(args.vocab, save, data_dir() / "settings.json", quit_after_frames=args.quit_after_frames,
+               notify=_note)
 
 
 def cmd_try(args: argparse.Namespace) -> int:
@@ -263,6 +281,16 @@ def _shown(path: Path) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _note(message: str) -> None:

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Sequence
 
@@ -113,3 +114,45 @@ def default_world(default_copy):
 
     world, _ = open_world(default_copy, embedder=NoEmbedder())
     return world
+
+
+@pytest.fixture(autouse=True)
+def _user_data(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own EMBEDCRAFT_HOME, so no test reads or writes a real save."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("EMBEDCRAFT_HOME", str(home))
+    return home
+
+
+class InlineExecutor(Executor):
+    """Runs each job at once on the calling thread (the game uses a worker thread)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the future like a real executor
+            future.set_exception(exc)
+        return future
+
+
+class HeldExecutor(Executor):
+    """Queues jobs until :meth:`release`, like a combination slower than a frame."""
+
+    def __init__(self) -> None:
+        self.queue: list[tuple[Future, object, tuple]] = []
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        self.queue.append((future, fn, args))
+        return future
+
+    def release(self) -> None:
+        while self.queue:
+            future, fn, args = self.queue.pop(0)
+            future.set_result(fn(*args))
+
+
+def measure_tile(name: str) -> tuple[float, float]:
+    """A renderer-free tile size: 10 px per letter plus room for the emoji."""
+    return (48 + 10 * len(name), 44)

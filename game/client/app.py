@@ -1,0 +1,316 @@
+"""The game window: one loop of events -> intents -> session -> draw.
+
+This is the only module that calls ``pygame.event.get()``. :class:`App` is the context the
+input modes work against; :func:`run` opens a world and a save and plays until the player quits.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Executor, ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+import pygame
+
+from ..engine.errors import StorageError
+from . import intents as do
+from .geometry import Point, layout, row_at, screen_to_world, world_to_screen
+from .modes import ClickTracker, Mode, PlayMode
+from .prefs import Prefs, load_prefs, save_prefs
+from .render import ASSETS, DARK, LIGHT, Renderer, Toast, View
+from .session import Outcome, Session, open_session
+from .sound import Sounds
+
+__all__ = ["App", "run", "TITLE", "FPS"]
+
+TITLE = "Embedcraft"
+FPS = 60
+MAX_TOASTS = 3
+
+
+class App:
+    """A running game window around a :class:`Session`."""
+
+    def __init__(self, session: Session, renderer: Renderer, sounds: Sounds, prefs: Prefs,
+                 prefs_path: Path | None, screen: pygame.Surface, clock: Callable[[], float] = time.monotonic) -> None:
+        self.session = session
+        self.renderer = renderer
+        self.sounds = sounds
+        self.prefs = prefs
+        self.prefs_path = prefs_path
+        self.screen = screen
+        self.clock = clock
+        self.layout = layout(*screen.get_size())
+        self.mode: Mode = PlayMode()
+        self.clicks = ClickTracker()
+        self.help_open = False
+        self.confirming = False
+        self.running = True
+        self.inspected: str | None = None
+        self.toasts: list[Toast] = []
+        self.frames = 0
+        self.pointer = Point(-1, -1)  # last known pointer position (screen px)
+        self._quit_failed = False
+        self._handlers = {
+            do.PlaceTile: self._place, do.GrabTile: self._grab, do.MoveTile: self._move, do.DropTile: self._drop,
+            do.DuplicateTile: self._duplicate, do.DeleteTile: self._delete, do.ClearCanvas: self._clear,
+            do.Pan: lambda i: self.session.pan(i.dx, i.dy), do.PlaceInView: self._place_in_view,
+            do.ScrollList: lambda i: self.session.sidebar.scroll_by(i.dy, self.layout.rows.h),
+            do.ScrollListTo: lambda i: self.session.sidebar.scroll_to(i.scroll, self.layout.rows.h),
+            do.PageList: self._page, do.TypeText: lambda i: self.session.sidebar.type(i.text),
+            do.Backspace: lambda i: self.session.sidebar.backspace(),
+            do.ClearSearch: lambda i: self.session.sidebar.set_query(""),
+            do.SortBy: lambda i: self.session.sidebar.choose_sort(i.key),
+            do.ToggleMine: lambda i: self.session.sidebar.toggle_mine(),
+            do.Inspect: self._inspect, do.ToggleDark: self._toggle_dark, do.ToggleSound: self._toggle_sound,
+            do.ToggleHelp: self._toggle_help, do.Escape: self._escape, do.Quit: self._quit,
+            do.CancelQuit: self._cancel_quit,
+        }
+        for message in session.messages:
+            self.toast(message, "⚠️", "error")
+        session.messages.clear()
+
+    # ------------------------------------------------------------------ context for the modes
+    @property
+    def now(self) -> float:
+        return self.clock()
+
+    def tile_at(self, at: Point):
+        if not self.layout.canvas.contains(at):
+            return None
+        return self.session.board.tile_at(screen_to_world(self.session.camera, self.layout.canvas, at))
+
+    def row_at(self, at: Point):
+        lay = self.layout
+        if not lay.rows.contains(at) or lay.scrollbar.contains(at):
+            return None
+        model = self.session.sidebar
+        rows = model.visible()
+        found = row_at(lay.rows, model.row_h, model.scroll, len(rows), at.y)
+        return None if found is None else rows[found]
+
+    def to_screen(self, p: Point) -> Point:
+        return world_to_screen(self.session.camera, self.layout.canvas, p)
+
+    def to_world(self, p: Point) -> Point:
+        return screen_to_world(self.session.camera, self.layout.canvas, p)
+
+    def apply(self, intent: object):
+        """Carry out one intent; returns what it made (see :mod:`game.client.modes`)."""
+        return self._handlers[type(intent)](intent)
+
+    # ------------------------------------------------------------------ intents
+    def _place(self, i: do.PlaceTile) -> int:
+        tile = self.session.place(i.name, self.to_world(i.at))
+        self.sounds.play("place")
+        return tile.id
+
+    def _place_in_view(self, i: do.PlaceInView) -> int:
+        centre = self.layout.canvas.center
+        k = len(self.session.board) % 8
+        at = Point(centre.x + (k % 4 - 1.5) * 22, centre.y + (k // 4 - 0.5) * 22)
+        tile = self.session.place(i.name, self.to_world(at))
+        self.sounds.play("place")
+        return tile.id
+
+    def _grab(self, i: do.GrabTile) -> int | None:
+        tile = self.session.board.get(i.tile_id)
+        if tile is None or tile.busy:
+            return None
+        if i.copy:
+            tile = self.session.duplicate(tile)
+        self.session.board.raise_(tile)
+        return tile.id
+
+    def _move(self, i: do.MoveTile) -> None:
+        tile = self.session.board.get(i.tile_id)
+        if tile is not None:
+            world = self.to_world(i.at)
+            self.session.board.move(tile, world.x, world.y)
+
+    def _drop(self, i: do.DropTile) -> None:
+        tile = self.session.board.get(i.tile_id)
+        if tile is None:
+            return
+        if self.layout.sidebar.contains(i.at):
+            self.session.delete(tile)
+        else:
+            self.session.drop(tile)
+
+    def _duplicate(self, i: do.DuplicateTile) -> None:
+        tile = self.session.board.get(i.tile_id)
+        if tile is not None and not tile.busy:
+            self.session.duplicate(tile)
+
+    def _delete(self, i: do.DeleteTile) -> None:
+        tile = self.session.board.get(i.tile_id)
+        if tile is not None:
+            self.session.delete(tile)
+
+    def _clear(self, i: do.ClearCanvas) -> None:
+        self.session.clear()
+
+    def _page(self, i: do.PageList) -> None:
+        self.session.sidebar.scroll_by(i.pages * self.layout.rows.h, self.layout.rows.h)
+
+    def _inspect(self, i: do.Inspect) -> None:
+        self.inspected = i.name
+
+    def _toggle_dark(self, i: do.ToggleDark) -> None:
+        self._set_prefs(Prefs(dark=not self.prefs.dark, sound=self.prefs.sound, window=self.prefs.window))
+
+    def _toggle_sound(self, i: do.ToggleSound) -> None:
+        self._set_prefs(Prefs(dark=self.prefs.dark, sound=not self.prefs.sound, window=self.prefs.window))
+        self.sounds.enabled = self.prefs.sound
+        if self.prefs.sound and not self.sounds.available:
+            self.toast(self.sounds.problem or "no sound device", "🔇", "info")
+
+    def _toggle_help(self, i: do.ToggleHelp) -> None:
+        self.help_open = not self.help_open
+
+    def _escape(self, i: do.Escape) -> str | None:
+        if self.help_open:
+            self.help_open = False
+        elif self.session.sidebar.query:
+            self.session.sidebar.set_query("")
+        else:
+            self.confirming = True
+            return "ask"
+        return None
+
+    def _cancel_quit(self, i: do.CancelQuit) -> None:
+        self.confirming = False
+
+    def _quit(self, i: do.Quit) -> None:
+        """Save and stop. If saving fails, say so and stay; asking again quits anyway."""
+        try:
+            self.session.save_now()
+        except StorageError as exc:
+            if not self._quit_failed:
+                self._quit_failed = True
+                self.confirming = False
+                self.mode = PlayMode()
+                self.toast(f"Could not save: {exc}. Quit again to leave without saving.", "⚠️", "error")
+                return
+        self._set_prefs(Prefs(dark=self.prefs.dark, sound=self.prefs.sound, window=self.screen.get_size()))
+        self.running = False
+
+    def _set_prefs(self, prefs: Prefs) -> None:
+        self.prefs = prefs
+        if self.prefs_path is None:
+            return
+        try:
+            save_prefs(self.prefs_path, prefs)
+        except StorageError as exc:
+            self.toast(f"Settings not saved: {exc}", "⚠️", "error")
+
+    # ------------------------------------------------------------------ feedback
+    def toast(self, text: str, emoji: str = "", kind: str = "info") -> None:
+        self.toasts.append(Toast(text, emoji, self.now, kind))
+        del self.toasts[:-MAX_TOASTS]
+
+    def _feedback(self, outcome: Outcome) -> None:
+        c = outcome.combination
+        if outcome.kind == "new":
+            element = self.session.world.element(c.result)
+            self.toast(f"New discovery: {element.name}", element.emoji or "✨", "new")
+            self.sounds.play("discover")
+        elif outcome.kind == "nothing":
+            self.toast(f"{c.a} + {c.b} make nothing", "💨", "nothing")
+            self.sounds.play("nothing")
+        else:
+            self.sounds.play("combine")
+
+    # ------------------------------------------------------------------ the loop
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.apply(do.Quit())
+            return
+        if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+            self.screen = pygame.display.get_surface() or self.screen
+            self.layout = layout(*self.screen.get_size())
+            return
+        if event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            self.pointer = Point(*event.pos)
+        elif event.type == pygame.WINDOWLEAVE:
+            self.pointer = Point(-1, -1)
+        following = self.mode.handle(event, self)
+        if following is not None:
+            self.mode = following
+
+    def step(self) -> None:
+        """One frame: events, finished combinations, animations, autosave, drawing."""
+        for event in pygame.event.get():
+            self.handle(event)
+            if not self.running:
+                return
+        for outcome in self.session.poll():
+            self._feedback(outcome)
+        for message in self.session.messages:
+            self.toast(message, "⚠️", "error")
+        self.session.messages.clear()
+        now = self.now
+        self.session.board.update(now)
+        self.session.autosave()
+        if self.screen.get_size() != self.layout.size:
+            self.layout = layout(*self.screen.get_size())
+        self.renderer.draw(self.screen, self.session, self.view(now))
+        pygame.display.flip()
+        self.frames += 1
+
+    def view(self, now: float) -> View:
+        hover = self.row_at(self.pointer) if isinstance(self.mode, PlayMode) else None
+        return View(self.layout, DARK if self.prefs.dark else LIGHT, now,
+                    held_tile=self.mode.dragging_tile, hover_row=hover.name if hover else None,
+                    inspected=self.inspected, toasts=tuple(self.toasts), help_open=self.help_open,
+                    confirming=self.confirming, sound_on=self.prefs.sound, caret=int(now * 2) % 2 == 0)
+
+
+def run(vocab_path: Path, save_path: Path, prefs_path: Path | None, *, quit_after_frames: int | None = None,
+        notify: Callable[[str], None] = lambda message: None, executor: Executor | None = None) -> int:
+    """Open the world in ``vocab_path``, resume ``save_path`` and play until the player quits.
+
+    Args:
+        prefs_path: where dark mode, sound and window size are remembered (None: not at all).
+        quit_after_frames: stop (saving, as on Ctrl+Q) after this many frames; for benchmarks
+            and smoke tests. The first frame is announced on stdout either way.
+    Returns:
+        The exit status: 0.
+    Raises:
+        EmbedcraftError: the world cannot be opened (reported before any window appears).
+    """
+    from ..engine.world import open_world
+
+    world, _ = open_world(vocab_path, notify=notify)
+    prefs, problem = load_prefs(prefs_path) if prefs_path else (Prefs(), None)
+    pygame.display.init()
+    pygame.font.init()
+    renderer = Renderer()
+    pygame.display.set_caption(TITLE)
+    pygame.display.set_icon(renderer.emoji("⚗️", 64))
+    screen = pygame.display.set_mode(prefs.window, pygame.RESIZABLE)
+    pygame.key.set_repeat(400, 35)
+    pygame.key.start_text_input()
+    own_executor = executor is None
+    executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="combine")
+    try:
+        session = open_session(world, save_path, executor, renderer.measure)
+        sounds = Sounds(ASSETS / "sounds", enabled=prefs.sound)
+        app = App(session, renderer, sounds, prefs, prefs_path, screen)
+        if problem:
+            app.toast(problem, "⚠️", "error")
+        ticker = pygame.time.Clock()
+        while app.running:
+            app.step()
+            if app.frames == 1:
+                print("first frame drawn", flush=True)
+            if quit_after_frames is not None and app.frames >= quit_after_frames and app.running:
+                app.apply(do.Quit())
+            ticker.tick(FPS)
+    finally:
+        if own_executor:
+            executor.shutdown(wait=True)
+        pygame.quit()
+    return 0
+

@@ -1,0 +1,294 @@
+"""A game in progress: the world, the discovery log, the canvas, the sidebar and saving.
+
+No pygame here. The window turns input into calls on :class:`Session` and draws what it
+holds; tests call it directly. Combinations run on an executor (one worker thread in the
+game, an inline fake in tests) so a slow answer never blocks a frame.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..engine.combine import Combination, World
+from ..engine.discovery import DiscoveryLog, NotDiscovered
+from ..engine.errors import EmbedcraftError, StorageError
+from ..engine.savefile import (SaveError, SaveFile, TileState, WorldStamp, keep_aside, read_save,
+                               world_fingerprint, write_save)
+from .board import Board, Measure, Tile
+from .geometry import Point
+from .sidebar import Entry, SidebarModel
+
+__all__ = ["Outcome", "Session", "open_session"]
+
+AUTOSAVE_SECONDS = 15.0  # canvas moves are saved at most this often (discoveries at once)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a finished combination did, for the window's feedback.
+
+    ``kind`` is "new" (a discovery), "known" (made again) or "nothing"; ``tile`` is the result
+    tile (None for Nothing, or when its inputs were cleared away meanwhile).
+    """
+
+    kind: str
+    combination: Combination
+    tile: Tile | None
+
+
+@dataclass
+class _Pending:
+    a: Tile
+    b: Tile
+    future: Future
+    started: float
+
+
+@dataclass
+class Session:
+    """Everything a running game holds. Create one with :func:`open_session`."""
+
+    world: World
+    log: DiscoveryLog
+    board: Board
+    sidebar: SidebarModel
+    save_path: Path
+    executor: Executor
+    stamp: WorldStamp
+    created: str
+    play_ms_before: int = 0  # play time in earlier sessions
+    camera: Point = Point(0.0, 0.0)
+    clock: Callable[[], float] = time.monotonic
+    started: float = field(default=0.0)
+    pending: list[_Pending] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # problems to show the player
+    dirty: bool = False
+    _last_save: float = 0.0
+    _save_future: Future | None = None
+
+    def __post_init__(self) -> None:
+        self.started = self.clock()
+        self._last_save = self.started
+
+    # ------------------------------------------------------------------ time
+    @property
+    def play_ms(self) -> int:
+        return self.play_ms_before + int(round((self.clock() - self.started) * 1000))
+
+    # ------------------------------------------------------------------ tiles
+    def place(self, name: str, at: Point) -> Tile:
+        """A new tile for a discovered element, centred on world point ``at``."""
+        if name not in self.log:
+            raise NotDiscovered(name)
+        self.dirty = True
+        return self.board.add(self.world.element(name).name, at.x, at.y, self.clock())
+
+    def drop(self, tile: Tile) -> Tile | None:
+        """``tile`` was let go: combine it with the tile it covers most, if any."""
+        self.dirty = True
+        target = self.board.drop_target(tile)
+        if target is not None and not tile.busy:
+            self.combine(target, tile)
+        return target
+
+    def combine(self, a: Tile, b: Tile) -> None:
+        """Start combining two tiles; they stay busy until :meth:`poll` sees the answer."""
+        a.busy = b.busy = True
+        a.busy_since = b.busy_since = self.clock()
+        future = self.executor.submit(self.world.combine, a.name, b.name, 0)
+        self.pending.append(_Pending(a, b, future, self.clock()))
+
+    def duplicate(self, tile: Tile) -> Tile:
+        self.dirty = True
+        return self.board.duplicate(tile, self.clock())
+
+    def delete(self, tile: Tile) -> None:
+        if not tile.busy:
+            self.board.remove(tile)
+            self.dirty = True
+
+    def clear(self) -> int:
+        """Remove every tile that is not waiting for a result."""
+        self.dirty = True
+        return self.board.clear(keep=[t for t in self.board if t.busy])
+
+    def pan(self, dx: float, dy: float) -> None:
+        """Move the view by ``(dx, dy)`` screen px (the world moves with the pointer)."""
+        self.camera = Point(self.camera.x - dx, self.camera.y - dy)
+        self.dirty = True
+
+    # ------------------------------------------------------------------ results
+    def poll(self) -> list[Outcome]:
+        """Apply every finished combination; returns what happened, oldest first."""
+        outcomes = []
+        still = []
+        for job in self.pending:
+            if not job.future.done():
+                still.append(job)
+                continue
+            try:
+                combination = job.future.result()
+            except EmbedcraftError as exc:
+                job.a.busy = job.b.busy = False
+                self.messages.append(str(exc))
+                continue
+            outcomes.append(self._finish(job, combination))
+        self.pending = still
+        return outcomes
+
+    def _finish(self, job: _Pending, c: Combination) -> Outcome:
+        now = self.clock()
+        a, b = job.a, job.b
+        on_board = a in self.board.tiles and b in self.board.tiles
+        a.busy = b.busy = False
+        craft = self.log.record(c.a, c.b, c.result, self.play_ms)
+        self.dirty = True
+        if c.result is None:
+            if on_board:
+                self.board.bounce(a, b, now)
+            return Outcome("nothing", c, None)
+        tile = None
+        if on_board:
+            x, y = (a.x + b.x) / 2, (a.y + b.y) / 2
+            self.board.remove(a)
+            self.board.remove(b)
+            tile = self.board.add(c.result, x, y, now)
+            tile.fresh = craft.new
+        if craft.new:
+            element = self.world.element(c.result)
+            self.sidebar.add(Entry(element.name, element.emoji or "", self.log.order_of(element.name), True))
+            self.save_soon()
+        return Outcome("new" if craft.new else "known", c, tile)
+
+    # ------------------------------------------------------------------ saving
+    def snapshot(self) -> SaveFile:
+        tiles = tuple(TileState(t.name, t.x, t.y) for t in self.board)
+        return SaveFile(self.stamp, tuple(self.log.crafts), tiles, (self.camera.x, self.camera.y),
+                        self.play_ms, self.created)
+
+    def save_soon(self) -> None:
+        """Write the save on the worker thread (after any combination already queued)."""
+        snapshot = self.snapshot()
+        self.dirty = False
+        self._last_save = self.clock()
+        self._save_future = self.executor.submit(write_save, self.save_path, snapshot)
+        self._save_future.add_done_callback(self._saved)
+
+    def _saved(self, future: Future) -> None:
+        exc = future.exception()
+        if isinstance(exc, StorageError):
+            self.dirty = True  # try again at the next autosave
+            self.messages.append(f"Could not save: {exc}")
+        elif exc is not None:
+            self.messages.append(f"Could not save: {exc!r}")
+
+    def autosave(self) -> None:
+        """Save canvas changes now and then, so a crash loses at most a few seconds of moves."""
+        if self.dirty and self.clock() - self._last_save >= AUTOSAVE_SECONDS:
+            self.save_soon()
+
+    def save_now(self) -> None:
+        """Write the save before returning (on quit). Raises StorageError when it cannot."""
+        if self._save_future is not None:
+            self._save_future.exception()  # wait for a save in flight, so the last one wins
+        write_save(self.save_path, self.snapshot())
+        self.dirty = False
+
+
+def open_session(world: World, save_path: Path, executor: Executor, measure: Measure, *,
+                 clock: Callable[[], float] = time.monotonic) -> Session:
+    """Resume the run in ``save_path`` or start a fresh one.
+
+    A save that cannot be read is renamed beside itself (``NAME.broken-...``) and a fresh game
+    starts; a save made for another version of the world keeps every craft that still makes
+    sense in this world, and the original file is kept beside it (``NAME.older-world-...``).
+    Either way ``session.messages`` says what happened, and no file is ever overwritten
+    before it has been kept.
+
+    Args:
+        measure: the on-screen size of a tile for an element name (see :class:`Board`).
+    """
+    stamp = WorldStamp(world.vocab.name, world_fingerprint(world))
+    starting = [e.name for e in world.starting]
+    messages: list[str] = []
+    save: SaveFile | None = None
+    log = DiscoveryLog(starting)
+    if save_path.exists():
+        try:
+            save = read_save(save_path)
+            log = _replay(world, save, save_path, starting, adopt=save.world.fingerprint != stamp.fingerprint)
+        except (SaveError, NotDiscovered) as exc:
+            reason = exc.message if isinstance(exc, SaveError) else str(exc)
+            save_path, kept = _keep(save_path, "broken", messages)
+            messages.append(f"Your save could not be loaded ({reason}). "
+                            + (f"It was kept as {kept.name}; a fresh game starts." if kept else "A fresh game starts."))
+            save, log = None, DiscoveryLog(starting)
+        else:
+            if save.world.fingerprint != stamp.fingerprint:
+                save_path, kept = _keep(save_path, "older-world", messages)
+                carried = len(log) - len(starting)
+                lost = sum(1 for c in save.crafts if c.new) - carried
+                messages.append(
+                    f"This save was made with another version of {save.world.name!r}: "
+                    f"{carried} discoveries carried over"
+                    + (f", {lost} no longer exist" if lost > 0 else "")
+                    + (f". The original was kept as {kept.name}." if kept else "."))
+                save = SaveFile(stamp, tuple(log.crafts), save.canvas, save.camera, save.play_ms, save.created)
+
+    board = Board(measure)
+    sidebar = SidebarModel(len(world.elements), [_entry(world, log, name) for name in log.found])
+    session = Session(world, log, board, sidebar, save_path, executor, stamp,
+                      save.created if save else SaveFile(stamp).created,
+                      play_ms_before=save.play_ms if save else 0,
+                      camera=Point(*save.camera) if save else Point(0.0, 0.0), clock=clock)
+    if save:
+        for tile in save.canvas:
+            if tile.name in world.vocab and tile.name in log:
+                board.add(world.element(tile.name).name, tile.x, tile.y)
+    session.messages.extend(messages)
+    if not save_path.exists() or messages:
+        try:
+            session.save_now()
+        except StorageError as exc:
+            session.messages.append(f"Could not save: {exc}")
+    return session
+
+
+def _entry(world: World, log: DiscoveryLog, name: str) -> Entry:
+    element = world.element(name)
+    return Entry(element.name, element.emoji or "", log.order_of(name), not log.is_starting(name))
+
+
+def _replay(world: World, save: SaveFile, path: Path, starting: list[str], adopt: bool) -> DiscoveryLog:
+    """The log a save describes. With ``adopt`` (another version of the world), crafts naming
+    elements this world lacks, or using inputs lost that way, are dropped."""
+    if not adopt:
+        for step, craft in enumerate(save.crafts, start=1):
+            for name in (craft.a, craft.b, craft.result):
+                if name is not None and name not in world.vocab:
+                    raise SaveError(path, f"craft {step} names {name!r}, which is not in this world")
+        return save.log(starting)
+    log = DiscoveryLog(starting)
+    for craft in save.crafts:
+        names = [craft.a, craft.b] + ([craft.result] if craft.result is not None else [])
+        if all(n in world.vocab for n in names) and craft.a in log and craft.b in log:
+            canon = [world.element(n).name for n in names]
+            log.record(canon[0], canon[1], canon[2] if craft.result is not None else None, craft.t_ms)
+    return log
+
+
+def _keep(path: Path, reason: str, messages: list[str]) -> tuple[Path, Path | None]:
+    """Keep ``path`` aside; returns where to save from now on and where the old file went.
+
+    If the old file cannot be moved, the game saves to a new name instead of overwriting it.
+    """
+    try:
+        return path, keep_aside(path, reason)
+    except StorageError as exc:
+        other = path.with_name(f"{path.stem}.new{path.suffix or '.json'}")
+        messages.append(f"{exc}; this game is saved as {other.name}")
+        return other, None
