@@ -6,6 +6,7 @@ input modes work against; :func:`run` opens a world and a save and plays until t
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
@@ -284,6 +285,7 @@ def run(vocab_path: Path, save_path: Path, prefs_path: Path | None, *, quit_afte
 
     world, _ = open_world(vocab_path, notify=notify)
     prefs, problem = load_prefs(prefs_path) if prefs_path else (Prefs(), None)
+    os.environ.setdefault("SDL_VIDEO_X11_WMCLASS", TITLE)  # the window's class, for window managers
     pygame.display.init()
     pygame.font.init()
     renderer = Renderer()

@@ -341,32 +341,49 @@ class Renderer:
             return
         pygame.draw.rect(screen, theme.panel, box, border_radius=10)
         name = view.hover_row or view.inspected
+        x, y, width = box.x + 12, box.y + 10, box.w - 24
         if name is None or name not in session.log:
-            label = self.text("Hover or click an element to see how it was made.", 14, theme.muted)
-            screen.blit(label, label.get_rect(midleft=(box.x + 12, box.y + 22)))
+            for line in self.wrap("Hover over or click an element to see how it was made.", 14, width):
+                screen.blit(self.text(line, 14, theme.muted), (x, y + 2))
+                y += 20
             return
         element = session.world.element(name)
-        x, y = box.x + 12, box.y + 10
         icon = self.emoji(element.emoji or "", 28, element.name)
         screen.blit(icon, (x, y))
         screen.blit(self.text(element.name, 18, theme.text, bold=True), (x + icon.get_width() + 8, y + 1))
         y += 38
         made = session.log.made_by(element.name)
-        lines: list[str]
         if made is None:
-            lines = ["A starting element."]
+            lines = [(line, theme.text) for line in self.wrap("A starting element.", 14, width)]
         else:
             steps = session.log.lineage(element.name)
-            lines = [f"Made from {made.a} + {made.b}",
-                     f"Lineage from the starting elements ({len(steps)} craft{'s' if len(steps) != 1 else ''}):"]
-            lines += [f"{n}. {s.a} + {s.b} = {s.result}" for n, s in enumerate(steps, start=1)]
+            lines = [(line, theme.text) for line in self.wrap(f"Made from {made.a} + {made.b}", 14, width)]
+            lines += [(line, theme.muted) for line in self.wrap(
+                f"Lineage from the starting elements ({len(steps)} craft{'s' if len(steps) != 1 else ''}):",
+                14, width)]
+            for n, step in enumerate(steps, start=1):
+                lines += [(line, theme.muted) for line in self.wrap(f"{n}. {step}", 14, width)]
         room = max(1, int((box.bottom - y - 6) // 20))
         if len(lines) > room:
-            lines = lines[:room - 1] + [f"… and {len(lines) - room + 1} more"]
-        for line in lines:
-            label = self.text(line, 14, theme.text if line is lines[0] else theme.muted)
-            screen.blit(label, (x, y), pygame.Rect(0, 0, box.w - 24, label.get_height()))
+            lines = lines[:room - 1] + [(f"… and {len(lines) - room + 1} more lines", theme.muted)]
+        for line, color in lines:
+            screen.blit(self.text(line, 14, color), (x, y))
             y += 20
+
+    def wrap(self, text: str, size: int, width: float) -> list[str]:
+        """``text`` broken into lines no wider than ``width`` px (a too-long word gets a line of its own)."""
+        font = self.font(size)
+        lines: list[str] = []
+        current = ""
+        for word in text.split(" "):
+            trial = f"{current} {word}" if current else word
+            if current and font.size(trial)[0] > width:
+                lines.append(current)
+                current = word
+            else:
+                current = trial
+        lines.append(current)
+        return lines
 
     # ------------------------------------------------------------------ widgets and overlays
     def _button(self, screen, rect: Rect, label: str, theme: Theme, *, on: bool = False, icon: str = "",

@@ -1,0 +1,247 @@
+"""Input -> intent -> model: synthetic pygame events through the real App on the dummy driver."""
+
+import json
+
+import pygame
+import pytest
+
+from conftest import InlineExecutor
+from game.client.app import App
+from game.client.geometry import Point
+from game.client.modes import ConfirmQuitMode, DragTileMode, PlayMode
+from game.client.prefs import Prefs, load_prefs
+from game.client.render import Renderer
+from game.client.session import open_session
+from game.client.sound import Sounds
+from game.engine import open_world
+from game.engine.savefile import read_save
+
+
+@pytest.fixture
+def app(tiny_path, fake, tmp_path):
+    tiny_path.write_text(tiny_path.read_text(encoding="utf-8") + "recipes:\n  - [Water, Fire, Steam]\n",
+                         encoding="utf-8")
+    world, _ = open_world(tiny_path, embedder=fake)
+    pygame.display.init()
+    pygame.font.init()
+    screen = pygame.display.set_mode((1280, 800))
+    renderer = Renderer()
+    session = open_session(world, tmp_path / "save.json", InlineExecutor(), renderer.measure)
+    sounds = Sounds(renderer_assets() / "sounds", enabled=True)
+    the_app = App(session, renderer, sounds, Prefs(), tmp_path / "settings.json", screen)
+    pygame.event.clear()
+    yield the_app
+    pygame.key.set_mods(0)
+    pygame.display.quit()
+
+
+def renderer_assets():
+    from game.client.render import ASSETS
+
+    return ASSETS
+
+
+def post(app, *events):
+    for kind, fields in events:
+        pygame.event.post(pygame.event.Event(kind, **fields))
+    app.step()
+
+
+def press(pos, button=1):
+    return (pygame.MOUSEBUTTONDOWN, {"pos": pos, "button": button})
+
+
+def release(pos, button=1):
+    return (pygame.MOUSEBUTTONUP, {"pos": pos, "button": button})
+
+
+def motion(pos):
+    return (pygame.MOUSEMOTION, {"pos": pos, "rel": (0, 0), "buttons": (1, 0, 0)})
+
+
+def key(k, mod=0):
+    return (pygame.KEYDOWN, {"key": k, "mod": mod, "unicode": "", "scancode": 0})
+
+
+def row_centre(app, name):
+    rows = app.session.sidebar.visible()
+    index = [e.name for e in rows].index(name)
+    lay = app.layout
+    return (int(lay.rows.x + 60), int(lay.rows.y + index * app.session.sidebar.row_h - app.session.sidebar.scroll + 18))
+
+
+def drag_out(app, name, to):
+    start = row_centre(app, name)
+    post(app, press(start), motion((start[0] - 10, start[1])), motion(to), release(to))
+
+
+def test_drag_from_sidebar_places_a_tile_where_dropped(app):
+    drag_out(app, "Water", (300, 300))
+    (tile,) = app.session.board.tiles
+    assert tile.name == "Water"
+    assert app.to_screen(Point(tile.x, tile.y)) == Point(300, 300)
+    assert isinstance(app.mode, PlayMode)
+
+
+def test_drop_one_tile_on_another_combines_them(app):
+    drag_out(app, "Water", (300, 300))
+    drag_out(app, "Fire", (310, 305))
+    app.step()
+    assert [t.name for t in app.session.board] == ["Steam"]
+    assert "Steam" in app.session.log
+    assert app.toasts[-1].kind == "new" and "Steam" in app.toasts[-1].text
+    assert read_save(app.session.save_path).crafts[-1].result == "Steam"
+
+
+def test_moving_a_tile_by_dragging(app):
+    drag_out(app, "Earth", (300, 300))
+    post(app, press((300, 300)), motion((310, 300)), motion((500, 420)))
+    assert isinstance(app.mode, DragTileMode)
+    post(app, release((500, 420)))
+    (tile,) = app.session.board.tiles
+    assert app.to_screen(Point(tile.x, tile.y)) == Point(500, 420)
+
+
+def test_ctrl_drag_and_double_click_duplicate(app):
+    drag_out(app, "Earth", (300, 300))
+    pygame.key.set_mods(pygame.KMOD_CTRL)
+    post(app, press((300, 300)), motion((310, 300)), motion((500, 300)), release((500, 300)))
+    pygame.key.set_mods(0)
+    assert [t.name for t in app.session.board] == ["Earth", "Earth"]
+    original, copy = app.session.board.tiles
+    assert app.to_screen(Point(original.x, original.y)) == Point(300, 300)
+    post(app, press((300, 300)), release((300, 300)), press((300, 300)), release((300, 300)))
+    assert len(app.session.board) == 3
+
+
+def test_delete_by_right_click_or_dragging_back_to_the_sidebar(app):
+    drag_out(app, "Earth", (300, 300))
+    drag_out(app, "Wind", (600, 300))
+    post(app, press((300, 300), button=3), release((300, 300), button=3))
+    assert [t.name for t in app.session.board] == ["Wind"]
+    side = (int(app.layout.sidebar.center.x), 400)
+    post(app, press((600, 300)), motion((620, 300)), motion(side), release(side))
+    assert len(app.session.board) == 0
+
+
+def test_dragging_out_and_back_onto_the_sidebar_places_nothing(app):
+    start = row_centre(app, "Water")
+    post(app, press(start), motion((start[0], start[1] + 30)), release((start[0], start[1] + 30)))
+    assert len(app.session.board) == 0
+
+
+def test_clear_button_and_key(app):
+    drag_out(app, "Earth", (300, 300))
+    drag_out(app, "Wind", (600, 300))
+    clear = app.layout.clear.center
+    post(app, press((int(clear.x), int(clear.y))), release((int(clear.x), int(clear.y))))
+    assert len(app.session.board) == 0
+    drag_out(app, "Earth", (300, 300))
+    post(app, key(pygame.K_l, pygame.KMOD_CTRL))
+    assert len(app.session.board) == 0
+
+
+def test_pan_by_dragging_empty_canvas(app):
+    drag_out(app, "Earth", (300, 300))
+    post(app, press((500, 500)), motion((540, 470)), release((540, 470)))
+    (tile,) = app.session.board.tiles
+    assert app.to_screen(Point(tile.x, tile.y)) == Point(340, 270)
+
+
+def test_typing_searches_and_escape_clears(app):
+    post(app, (pygame.TEXTINPUT, {"text": "a"}), (pygame.TEXTINPUT, {"text": "R"}))
+    assert app.session.sidebar.query == "aR"
+    assert [e.name for e in app.session.sidebar.visible()] == ["Earth"]
+    post(app, key(pygame.K_BACKSPACE))
+    assert app.session.sidebar.query == "a"
+    post(app, key(pygame.K_ESCAPE))
+    assert app.session.sidebar.query == "" and app.running
+
+
+def test_sort_and_filter_buttons(app):
+    sort_name = app.layout.sorts[1].center
+    post(app, press(sort_name), release(sort_name))
+    assert [e.name for e in app.session.sidebar.visible()] == ["Earth", "Fire", "Water", "Wind"]
+    post(app, press(sort_name), release(sort_name))
+    assert app.session.sidebar.descending
+    mine = app.layout.mine.center
+    post(app, press(mine), release(mine))
+    assert app.session.sidebar.only_mine and app.session.sidebar.visible() == []
+
+
+def test_wheel_and_scrollbar_scroll_the_list(app):
+    sidebar = app.session.sidebar
+    from game.client.sidebar import Entry
+
+    for k in range(200):
+        sidebar.add(Entry(f"Extra {k}", "", 10 + k, True))
+    inside = (int(app.layout.rows.center.x), int(app.layout.rows.center.y))
+    post(app, motion(inside), (pygame.MOUSEWHEEL, {"x": 0, "y": -2, "flipped": False}))
+    assert sidebar.scroll > 0
+    before = sidebar.scroll
+    track = app.layout.scrollbar
+    bottom = (int(track.center.x), int(track.bottom - 2))
+    post(app, press(bottom), release(bottom))
+    assert sidebar.scroll > before
+    from game.client.geometry import scroll_thumb
+
+    thumb = scroll_thumb(track, sidebar.content_h, app.layout.rows.h, sidebar.scroll)
+    grab = (int(thumb.center.x), int(thumb.center.y))
+    post(app, press(grab), motion((grab[0], int(track.y))), release((grab[0], int(track.y))))
+    assert sidebar.scroll == 0
+
+
+def test_click_on_a_row_shows_how_it_was_made(app):
+    drag_out(app, "Water", (300, 300))
+    drag_out(app, "Fire", (305, 300))
+    app.step()
+    start = row_centre(app, "Steam")
+    post(app, press(start), release(start))
+    assert app.inspected == "Steam"
+    steps = app.session.log.lineage(app.inspected)
+    assert [str(s) for s in steps] == ["Water + Fire = Steam"]
+
+
+def test_toggles_are_remembered(app, tmp_path):
+    dark = app.layout.toggles[0].center
+    sound = app.layout.toggles[1].center
+    post(app, press(dark), release(dark), press(sound), release(sound))
+    prefs, problem = load_prefs(tmp_path / "settings.json")
+    assert prefs.dark and not prefs.sound and problem is None
+    assert not app.sounds.enabled
+    post(app, key(pygame.K_d, pygame.KMOD_CTRL))
+    assert not load_prefs(tmp_path / "settings.json")[0].dark
+
+
+def test_escape_asks_before_quitting(app):
+    post(app, key(pygame.K_ESCAPE))
+    assert isinstance(app.mode, ConfirmQuitMode) and app.confirming and app.running
+    post(app, key(pygame.K_ESCAPE))
+    assert isinstance(app.mode, PlayMode) and not app.confirming and app.running
+    post(app, key(pygame.K_ESCAPE), key(pygame.K_RETURN))
+    assert not app.running
+
+
+def test_ctrl_q_and_closing_the_window_save_and_quit(app):
+    drag_out(app, "Earth", (300, 300))
+    post(app, key(pygame.K_q, pygame.KMOD_CTRL))
+    assert not app.running
+    saved = json.loads(app.session.save_path.read_text(encoding="utf-8"))
+    assert [t["name"] for t in saved["canvas"]["tiles"]] == ["Earth"]
+    app.running = True
+    post(app, (pygame.QUIT, {}))
+    assert not app.running
+
+
+def test_help_opens_and_any_click_closes_it(app):
+    post(app, key(pygame.K_F1))
+    assert app.help_open
+    post(app, press((100, 100)), release((100, 100)))
+    assert not app.help_open and len(app.session.board) == 0
+
+
+def test_window_resize_relayouts(app):
+    pygame.display.set_mode((900, 700), pygame.RESIZABLE)
+    post(app, (pygame.VIDEORESIZE, {"size": (900, 700), "w": 900, "h": 700}))
+    assert app.layout.size == (900, 700)
+    assert app.layout.sidebar.right == 900
