@@ -1,0 +1,44 @@
+"""`embedcraft play` from the command line: first frame without torch, saves, clear errors."""
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import REPO, TINY, run_python, write
+
+
+def test_play_draws_a_frame_saves_and_never_imports_torch(_user_data):
+    code = (
+        "import sys\n"
+        "from game.cli import main\n"
+        "assert main(['play', '--quit-after-frames', '3']) == 0\n"
+        "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)\n"
+    )
+    lines = run_python(code).strip().splitlines()
+    assert lines[0] == "first frame drawn"
+    assert lines[-1] == "False False"
+    save = json.loads((_user_data / "default.json").read_text(encoding="utf-8"))
+    assert save["world"]["name"] == "Classic elements" and save["crafts"] == []
+    settings = json.loads((_user_data / "settings.json").read_text(encoding="utf-8"))
+    assert settings["window"] == [1280, 800] and settings["dark"] is False
+
+
+def test_play_resumes_the_save_it_is_given(tmp_path):
+    save = tmp_path / "mine.json"
+    code = f"from game.cli import main\nassert main(['play', '--save', {str(save)!r}, '--quit-after-frames', '1']) == 0\n"
+    run_python(code)
+    data = json.loads(save.read_text(encoding="utf-8"))
+    data["canvas"]["tiles"] = [{"name": "Fire", "x": 12.0, "y": 34.0}]
+    save.write_text(json.dumps(data), encoding="utf-8")
+    run_python(code)
+    assert json.loads(save.read_text(encoding="utf-8"))["canvas"]["tiles"] == [{"name": "Fire", "x": 12.0, "y": 34.0}]
+
+
+def test_play_with_a_broken_world_says_where_and_opens_no_window(tmp_path):
+    bad = write(tmp_path / "bad.yaml", TINY.replace("  Mud:", "  Mud: [", 1))
+    out = subprocess.run([sys.executable, "-m", "game", "play", "--vocab", str(bad)], cwd=REPO, capture_output=True,
+                         text=True, timeout=120, env={**os.environ, "SDL_VIDEODRIVER": "dummy"})
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines()[-1].startswith(f"embedcraft: error: {bad}:")
+    assert "Traceback" not in out.stderr and "first frame" not in out.stdout
