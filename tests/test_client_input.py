@@ -10,7 +10,7 @@ from game.client.app import App
 from game.client.geometry import Point
 from game.client.modes import ConfirmQuitMode, DragTileMode, PlayMode
 from game.client.prefs import Prefs, load_prefs
-from game.client.render import Renderer
+from game.client.render import ASSETS, Renderer
 from game.client.session import open_session
 from game.client.sound import Sounds
 from game.engine import open_world
@@ -18,27 +18,33 @@ from game.engine.savefile import read_save
 
 
 @pytest.fixture
-def app(tiny_path, fake, tmp_path):
+def world(tiny_path, fake):
     tiny_path.write_text(tiny_path.read_text(encoding="utf-8") + "recipes:\n  - [Water, Fire, Steam]\n",
                          encoding="utf-8")
-    world, _ = open_world(tiny_path, embedder=fake)
-    pygame.display.init()
-    pygame.font.init()
-    screen = pygame.display.set_mode((1280, 800))
-    renderer = Renderer()
-    session = open_session(world, tmp_path / "save.json", InlineExecutor(), renderer.measure)
-    sounds = Sounds(renderer_assets() / "sounds", enabled=True)
-    the_app = App(session, renderer, sounds, Prefs(), tmp_path / "settings.json", screen)
-    pygame.event.clear()
-    yield the_app
+    return open_world(tiny_path, embedder=fake)[0]
+
+
+@pytest.fixture
+def make_app(world, tmp_path):
+    def make(save_path=tmp_path / "save.json"):
+        pygame.display.init()
+        pygame.font.init()
+        screen = pygame.display.set_mode((1280, 800))
+        renderer = Renderer()
+        session = open_session(world, save_path, InlineExecutor(), renderer.measure)
+        sounds = Sounds(ASSETS / "sounds", enabled=True)
+        made = App(session, renderer, sounds, Prefs(), tmp_path / "settings.json", screen)
+        pygame.event.clear()
+        return made
+
+    yield make
     pygame.key.set_mods(0)
     pygame.display.quit()
 
 
-def renderer_assets():
-    from game.client.render import ASSETS
-
-    return ASSETS
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 def post(app, *events):
@@ -245,3 +251,14 @@ def test_window_resize_relayouts(app):
     post(app, (pygame.VIDEORESIZE, {"size": (900, 700), "w": 900, "h": 700}))
     assert app.layout.size == (900, 700)
     assert app.layout.sidebar.right == 900
+
+
+def test_a_broken_save_is_announced_in_the_window(make_app, tmp_path):
+    save = tmp_path / "broken.json"
+    save.write_bytes(b"\x00\x01 not a save")
+    app = make_app(save)
+    (toast,) = app.toasts
+    assert toast.kind == "error" and "could not be loaded" in toast.text and "broken-" in toast.text
+    app.step()  # the long message is wrapped and drawn without trouble
+    assert app.session.log.found == ("Water", "Fire", "Wind", "Earth")
+    assert any(".broken-" in p.name for p in tmp_path.iterdir())

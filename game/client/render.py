@@ -35,7 +35,8 @@ ROW_TEXT = 16  # pt
 GRID = 32  # px between the canvas's background dots
 BUSY_AFTER = 1 / 60  # s: a combination slower than a frame shows its tiles as busy
 FRESH_SECONDS = 1.6  # how long a new discovery's tile glows
-TOAST_SECONDS = 2.6
+TOAST_SECONDS = 2.6  # a discovery or a "nothing" banner stays this long
+MESSAGE_SECONDS = 9.0  # problems (a broken save, a full disk) stay longer, to be read
 CACHE_LIMIT = 6_000  # surfaces per cache before it is emptied
 
 
@@ -90,6 +91,11 @@ class View:
     confirming: bool = False
     sound_on: bool = True
     caret: bool = True
+
+
+def toast_seconds(toast: Toast) -> float:
+    """How long a banner stays on screen."""
+    return MESSAGE_SECONDS if toast.kind == "error" else TOAST_SECONDS
 
 
 class _Cache(dict):
@@ -302,6 +308,8 @@ class Renderer:
             caret_x = min(x + label.get_width() + 2, box.right - 8)
         else:
             label = self.text(f"Search {model.found} elements… (just type)", 15, theme.muted)
+            if label.get_width() > box.w - 46:
+                label = self.text("Search… (just type)", 15, theme.muted)
             screen.blit(label, label.get_rect(midleft=(x + 6, box.centery)))
             caret_x = x
         if view.caret:
@@ -412,14 +420,19 @@ class Renderer:
         y = view.layout.canvas.y + 16
         for toast in view.toasts:
             age = view.now - toast.born
-            if not 0 <= age < TOAST_SECONDS:
+            seconds = toast_seconds(toast)
+            if not 0 <= age < seconds:
                 continue
-            alpha = 255 if age < TOAST_SECONDS - 0.5 else int(255 * (TOAST_SECONDS - age) / 0.5)
+            alpha = 255 if age < seconds - 0.5 else int(255 * (seconds - age) / 0.5)
             big = toast.kind == "new"
-            title = self.text(toast.text, 20 if big else 16, theme.text, bold=big)
+            size = 20 if big else 16
             icon = self.emoji(toast.emoji, 34 if big else 22) if toast.emoji else None
-            w = title.get_width() + (icon.get_width() + 10 if icon else 0) + 32
-            h = max(title.get_height(), icon.get_height() if icon else 0) + 18
+            room = view.layout.canvas.w - 80 - (icon.get_width() + 10 if icon else 0)
+            lines = [self.text(line, size, theme.text, bold=big) for line in self.wrap(toast.text, size, room)]
+            text_w = max(line.get_width() for line in lines)
+            text_h = sum(line.get_height() for line in lines)
+            w = text_w + (icon.get_width() + 10 if icon else 0) + 32
+            h = max(text_h, icon.get_height() if icon else 0) + 18
             panel = pygame.Surface((w, h), pygame.SRCALPHA)
             edge = {"new": theme.fresh, "nothing": theme.muted, "error": (220, 70, 60)}.get(toast.kind, theme.accent)
             pygame.draw.rect(panel, (*theme.sidebar, 245), panel.get_rect(), border_radius=12)
@@ -428,7 +441,10 @@ class Renderer:
             if icon:
                 panel.blit(icon, icon.get_rect(midleft=(x, h / 2)))
                 x += icon.get_width() + 10
-            panel.blit(title, title.get_rect(midleft=(x, h / 2)))
+            line_y = (h - text_h) / 2
+            for line in lines:
+                panel.blit(line, (x, line_y))
+                line_y += line.get_height()
             panel.set_alpha(alpha)
             screen.blit(panel, panel.get_rect(midtop=(view.layout.canvas.center.x, y)))
             y += h + 8
@@ -442,7 +458,8 @@ class Renderer:
         theme = view.theme
         self._shade(screen, view)
         rows = [(k, d) for k, d in MOUSE_HELP] + [(b.keys, b.does) for b in KEYMAP]
-        box = pygame.Rect(0, 0, min(640, view.layout.size[0] - 40), 70 + 24 * len(rows))
+        step = max(16, min(24, (view.layout.size[1] - 90) // len(rows)))  # px per line; fits small windows
+        box = pygame.Rect(0, 0, min(640, view.layout.size[0] - 40), 70 + step * len(rows))
         box.center = (view.layout.size[0] // 2, view.layout.size[1] // 2)
         pygame.draw.rect(screen, theme.sidebar, box, border_radius=14)
         screen.blit(self.text("How to play", 22, theme.text, bold=True), (box.x + 24, box.y + 16))
@@ -450,7 +467,7 @@ class Renderer:
         for keys, does in rows:
             screen.blit(self.text(keys, 15, theme.accent, bold=True), (box.x + 24, y))
             screen.blit(self.text(does, 15, theme.text), (box.x + 250, y))
-            y += 24
+            y += step
 
     def _draw_confirm(self, screen, view: View) -> None:
         theme = view.theme
