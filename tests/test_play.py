@@ -42,3 +42,12 @@ def test_play_with_a_broken_world_says_where_and_opens_no_window(tmp_path):
     assert out.returncode == 1
     assert out.stderr.strip().splitlines()[-1].startswith(f"embedcraft: error: {bad}:")
     assert "Traceback" not in out.stderr and "first frame" not in out.stdout
+
+
+def test_play_without_a_display_says_so_instead_of_running_invisibly(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    out = subprocess.run([sys.executable, "-m", "game", "play"], cwd=REPO, capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines()[-1].startswith("embedcraft: error: cannot open a window")
+    assert "Traceback" not in out.stderr and "first frame" not in out.stdout

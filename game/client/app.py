@@ -14,7 +14,7 @@ from typing import Callable
 
 import pygame
 
-from ..engine.errors import StorageError
+from ..engine.errors import EmbedcraftError, StorageError
 from . import intents as do
 from .geometry import Point, layout, row_at, screen_to_world, world_to_screen
 from .modes import ClickTracker, Mode, PlayMode
@@ -268,6 +268,27 @@ class App:
                     confirming=self.confirming, sound_on=self.prefs.sound, caret=int(now * 2) % 2 == 0)
 
 
+HEADLESS_DRIVERS = ("offscreen", "dummy")  # SDL drivers that draw nowhere a player can see
+
+
+def _open_display() -> None:
+    """Start SDL's video; refuse to play in an invisible window.
+
+    Without a display SDL silently falls back to its offscreen driver, and the game would run
+    where no one sees it. Asking for a headless driver on purpose (``SDL_VIDEODRIVER=dummy``,
+    as the tests and benchmarks do) is fine.
+    """
+    try:
+        pygame.display.init()
+    except pygame.error as exc:
+        raise EmbedcraftError(f"cannot open a window: {exc}") from exc
+    driver = pygame.display.get_driver()
+    if driver in HEADLESS_DRIVERS and os.environ.get("SDL_VIDEODRIVER") != driver:
+        pygame.display.quit()
+        raise EmbedcraftError("cannot open a window: no display found (is DISPLAY or WAYLAND_DISPLAY set? "
+                              "On a machine without a screen, run the game under Xvfb)")
+
+
 def run(vocab_path: Path, save_path: Path, prefs_path: Path | None, *, quit_after_frames: int | None = None,
         notify: Callable[[str], None] = lambda message: None, executor: Executor | None = None) -> int:
     """Open the world in ``vocab_path``, resume ``save_path`` and play until the player quits.
@@ -286,12 +307,16 @@ def run(vocab_path: Path, save_path: Path, prefs_path: Path | None, *, quit_afte
     world, _ = open_world(vocab_path, notify=notify)
     prefs, problem = load_prefs(prefs_path) if prefs_path else (Prefs(), None)
     os.environ.setdefault("SDL_VIDEO_X11_WMCLASS", TITLE)  # the window's class, for window managers
-    pygame.display.init()
+    _open_display()
     pygame.font.init()
     renderer = Renderer()
     pygame.display.set_caption(TITLE)
     pygame.display.set_icon(renderer.emoji("⚗️", 64))
-    screen = pygame.display.set_mode(prefs.window, pygame.RESIZABLE)
+    try:
+        screen = pygame.display.set_mode(prefs.window, pygame.RESIZABLE)
+    except pygame.error as exc:
+        pygame.quit()
+        raise EmbedcraftError(f"cannot open a window: {exc}") from exc
     pygame.key.set_repeat(400, 35)
     pygame.key.start_text_input()
     own_executor = executor is None
