@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -104,6 +105,8 @@ def test_play_in_a_real_window(display, tmp_path):
     game = subprocess.Popen([sys.executable, "-m", "game", "play", "--save", str(save)], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
+        ready, _, _ = select.select([game.stdout], [], [], 60)
+        assert ready, "the game drew no frame within 60 s"
         assert game.stdout.readline().strip() == "first frame drawn", game.stderr.read()
         # xdotool 3.2016 cannot match a UTF-8 WM_NAME, so find the window by its process and
         # check the title with xprop.
