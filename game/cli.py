@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import json
 import sys
@@ -57,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Open the game on a world; progress is saved as you play and on exit.")
     play.add_argument("--vocab", type=Path, default=DEFAULT_VOCAB, help=path_help)
     play.add_argument("--save", type=Path, default=None,
-                      help="save file (default: saves/<world file name>.json, or under $EMBEDCRAFT_HOME)")
+                      help="save file (default: saves/default.json for the default world, "
+                           "saves/<world file name>-<hash>.json for others; under $EMBEDCRAFT_HOME if set)")
     play.add_argument("--quit-after-frames", type=_positive, default=None, help=argparse.SUPPRESS)
     play.set_defaults(handler=cmd_play)
 
@@ -148,9 +150,18 @@ def cmd_play(args: argparse.Namespace) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from .client.app import run  # pygame is imported only when the window is wanted
 
-    save = args.save or data_dir() / f"{args.vocab.stem}.json"
+    save = args.save or default_save_path(args.vocab)
     return run(args.vocab, save, data_dir() / "settings.json", quit_after_frames=args.quit_after_frames,
                notify=_note)
+
+
+def default_save_path(vocab: Path) -> Path:
+    """``saves/default.json`` for the bundled world; other worlds get their file name plus a
+    short hash of their path, so two ``world.yaml`` files in different folders never share a save."""
+    if vocab.resolve() == DEFAULT_VOCAB.resolve():
+        return data_dir() / "default.json"
+    key = hashlib.sha256(str(vocab.resolve()).encode("utf-8")).hexdigest()[:8]
+    return data_dir() / f"{vocab.stem}-{key}.json"
 
 
 def cmd_try(args: argparse.Namespace) -> int:

@@ -235,8 +235,11 @@ def test_ctrl_q_and_closing_the_window_save_and_quit(app):
     saved = json.loads(app.session.save_path.read_text(encoding="utf-8"))
     assert [t["name"] for t in saved["canvas"]["tiles"]] == ["Earth"]
     app.running = True
+    drag_out(app, "Wind", (600, 300))
     post(app, (pygame.QUIT, {}))
     assert not app.running
+    saved = json.loads(app.session.save_path.read_text(encoding="utf-8"))
+    assert [t["name"] for t in saved["canvas"]["tiles"]] == ["Earth", "Wind"]
 
 
 def test_help_opens_and_any_click_closes_it(app):
@@ -262,3 +265,37 @@ def test_a_broken_save_is_announced_in_the_window(make_app, tmp_path):
     app.step()  # the long message is wrapped and drawn without trouble
     assert app.session.log.found == ("Water", "Fire", "Wind", "Earth")
     assert any(".broken-" in p.name for p in tmp_path.iterdir())
+
+
+def test_the_wheel_never_drops_a_held_tile(app):
+    drag_out(app, "Earth", (300, 300))
+    drag_out(app, "Wind", (600, 300))
+    post(app, press((300, 300)), motion((310, 300)), motion((590, 300)))
+    # A wheel notch arrives as MOUSEWHEEL plus a press and release of button 4.
+    post(app, (pygame.MOUSEWHEEL, {"x": 0, "y": 1, "flipped": False}), press((590, 300), 4), release((590, 300), 4),
+         release((590, 300), 3))
+    assert isinstance(app.mode, DragTileMode) and len(app.session.board) == 2
+    post(app, motion((300, 500)), release((300, 500)))
+    assert isinstance(app.mode, PlayMode)
+    assert sorted(t.name for t in app.session.board) == ["Earth", "Wind"]  # moved, not combined
+
+
+def test_quitting_with_a_combination_in_flight_saves_its_result(world, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    pygame.display.init()
+    pygame.font.init()
+    screen = pygame.display.set_mode((1280, 800))
+    renderer = Renderer()
+    with ThreadPoolExecutor(1) as worker:
+        session = open_session(world, tmp_path / "s.json", worker, renderer.measure)
+        app = App(session, renderer, Sounds(ASSETS / "sounds", enabled=False), Prefs(), None, screen)
+        pygame.event.clear()
+        drag_out(app, "Water", (300, 300))
+        start = row_centre(app, "Fire")
+        # Drop and quit in the same frame: no poll happens in between.
+        post(app, press(start), motion((start[0] - 10, start[1])), motion((305, 300)), release((305, 300)),
+             key(pygame.K_q, pygame.KMOD_CTRL))
+    assert not app.running
+    assert read_save(tmp_path / "s.json").crafts[-1].result == "Steam"
+    pygame.display.quit()

@@ -108,13 +108,16 @@ def test_tiles_stay_busy_until_the_answer_arrives(world, save_path):
     held.release()
     (outcome,) = session.poll()
     assert not a.busy and not b.busy
-    assert outcome.combination.a == "Earth" or outcome.combination.b == "Earth"
+    expected = world.combine("Water", "Earth", 0)
+    assert {outcome.combination.a, outcome.combination.b} == {"Water", "Earth"}
+    assert outcome.combination.result == expected.result
+    assert session.log.crafts[-1].result == expected.result
 
 
 def test_result_of_cleared_tiles_is_still_discovered(world, save_path):
     held = HeldExecutor()
     session = start(world, save_path, executor=held)
-    a = session.place("Water", Point(0, 0))
+    session.place("Water", Point(0, 0))
     b = session.place("Fire", Point(5, 5))
     session.drop(b)
     session.board.clear()  # e.g. the tiles vanished meanwhile
@@ -197,5 +200,66 @@ def test_failed_autosave_is_reported_and_retried(world, save_path, monkeypatch):
     session.place("Water", Point(0, 0))
     clock.t += 60
     session.autosave()
+    session.poll()  # messages from the worker thread arrive on the main thread
     assert session.messages and "No space left" in session.messages[0]
     assert session.dirty  # tried again next time
+
+
+def test_a_broken_save_resumes_from_its_backup(world, save_path):
+    session = start(world, save_path)
+    combine_on_board(session, "Water", "Fire")  # saved: Steam
+    session.pan(5, 5)
+    session.save_now()  # the Steam save becomes the backup of this one
+    save_path.write_bytes(b"\x00 torn write")
+    again = start(world, save_path)
+    assert "Steam" in again.log
+    (message,) = again.messages
+    assert "could not be loaded" in message and "restored from tiny.json.bak" in message
+    assert any(".broken-" in p.name for p in save_path.parent.iterdir())
+    again.save_now()
+    again.save_now()
+    assert "Steam" in read_save(save_path).log(["Water", "Fire", "Wind", "Earth"])
+
+
+def test_a_broken_save_with_a_broken_backup_keeps_both(world, save_path):
+    save_path.parent.mkdir(parents=True)
+    save_path.write_text("not json", encoding="utf-8")
+    (save_path.parent / "tiny.json.bak").write_text("nor this", encoding="utf-8")
+    session = start(world, save_path)
+    assert "A fresh game starts" in session.messages[-1]
+    session.save_now()
+    session.save_now()  # a second save would replace the backup: it must be kept aside first
+    kept = sorted(p.read_text(encoding="utf-8") for p in save_path.parent.iterdir() if ".broken" in p.name)
+    assert kept == ["nor this", "not json"]
+
+
+def test_keep_aside_copies_where_links_are_not_supported(world, save_path, monkeypatch):
+    import errno
+    import os
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    save_path.parent.mkdir(parents=True)
+    save_path.write_text("not json", encoding="utf-8")
+    session = start(world, save_path)
+    assert session.save_path == save_path  # the broken file moved; the save keeps its name
+    (kept,) = [p for p in save_path.parent.iterdir() if ".broken-" in p.name]
+    assert kept.read_text(encoding="utf-8") == "not json"
+
+
+def test_quitting_right_after_a_drop_records_the_result(world, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    save = tmp_path / "q.json"
+    with ThreadPoolExecutor(1) as worker:
+        session = open_session(world, save, worker, measure_tile)
+        a = session.place("Water", Point(0, 0))
+        b = session.place("Fire", Point(4, 4))
+        session.drop(b)  # the answer arrives on the worker thread; nobody polls before quitting
+        session.settle()
+        session.save_now()
+    saved = read_save(save)
+    assert [c.result for c in saved.crafts] == ["Steam"]
+    assert [t.name for t in saved.canvas] == ["Steam"] and not (a.busy or b.busy)

@@ -19,7 +19,7 @@ from . import intents as do
 from .geometry import Point, layout, row_at, screen_to_world, world_to_screen
 from .modes import ClickTracker, Mode, PlayMode
 from .prefs import Prefs, load_prefs, save_prefs
-from .render import ASSETS, DARK, LIGHT, Renderer, Toast, View
+from .render import ASSETS, DARK, LIGHT, Renderer, Toast, View, toast_seconds
 from .session import Outcome, Session, open_session
 from .sound import Sounds
 
@@ -185,6 +185,7 @@ class App:
 
     def _quit(self, i: do.Quit) -> None:
         """Save and stop. If saving fails, say so and stay; asking again quits anyway."""
+        self.session.settle()
         try:
             self.session.save_now()
         except StorageError as exc:
@@ -194,6 +195,7 @@ class App:
                 self.mode = PlayMode()
                 self.toast(f"Could not save: {exc}. Quit again to leave without saving.", "⚠️", "error")
                 return
+        self._quit_failed = False
         self._set_prefs(Prefs(dark=self.prefs.dark, sound=self.prefs.sound, window=self.screen.get_size()))
         self.running = False
 
@@ -208,8 +210,13 @@ class App:
 
     # ------------------------------------------------------------------ feedback
     def toast(self, text: str, emoji: str = "", kind: str = "info") -> None:
-        self.toasts.append(Toast(text, emoji, self.now, kind))
-        del self.toasts[:-MAX_TOASTS]
+        """Show a banner; problems stay until they time out, banners never push them away."""
+        now = self.now
+        self.toasts = [t for t in self.toasts if now - t.born < toast_seconds(t)]
+        self.toasts.append(Toast(text, emoji, now, kind))
+        errors = [t for t in self.toasts if t.kind == "error"]
+        others = [t for t in self.toasts if t.kind != "error"][-max(1, MAX_TOASTS - len(errors)):]
+        self.toasts = [t for t in self.toasts if t in errors or t in others]
 
     def _feedback(self, outcome: Outcome) -> None:
         c = outcome.combination
@@ -321,6 +328,7 @@ def run(vocab_path: Path, save_path: Path, prefs_path: Path | None, *, quit_afte
     pygame.key.start_text_input()
     own_executor = executor is None
     executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="combine")
+    session = None
     try:
         session = open_session(world, save_path, executor, renderer.measure)
         sounds = Sounds(ASSETS / "sounds", enabled=prefs.sound)
@@ -335,6 +343,15 @@ def run(vocab_path: Path, save_path: Path, prefs_path: Path | None, *, quit_afte
             if quit_after_frames is not None and app.frames >= quit_after_frames and app.running:
                 app.apply(do.Quit())
             ticker.tick(FPS)
+    except BaseException:
+        # A bug or Ctrl+C in the terminal: save what there is before the error is reported.
+        if session is not None:
+            try:
+                session.settle(timeout=1.0)
+                session.save_now()
+            except Exception:  # noqa: BLE001 - the original error matters more
+                pass
+        raise
     finally:
         if own_executor:
             executor.shutdown(wait=True)

@@ -54,6 +54,12 @@ class Mode:
     """Base mode: keys go through the keymap, text goes to the search, window close quits."""
 
     dragging_tile: int | None = None  # the tile this mode holds, drawn on top of everything
+    button: int = 1  # the mouse button that started this mode; only its release ends it
+
+    def released(self, event: pygame.event.Event) -> bool:
+        """The button that started this mode was let go. (A wheel notch also arrives as a
+        press and release of buttons 4 and 5; those, and other buttons, never end a drag.)"""
+        return event.type == pygame.MOUSEBUTTONUP and event.button == self.button
 
     def handle(self, event: pygame.event.Event, ctx) -> "Mode | None":
         if event.type == pygame.KEYDOWN:
@@ -92,10 +98,10 @@ class PlayMode(Mode):
     def press(self, event, ctx):
         at = Point(*event.pos)
         lay = ctx.layout
+        if event.button in (4, 5):  # old-style wheel buttons; MOUSEWHEEL handles them
+            return None
         if ctx.help_open:
             ctx.apply(do.ToggleHelp())
-            return None
-        if event.button in (4, 5):  # old-style wheel buttons; MOUSEWHEEL handles them
             return None
         if lay.canvas.contains(at):
             tile = ctx.tile_at(at)
@@ -106,7 +112,7 @@ class PlayMode(Mode):
                 if event.button == 1 and lay.clear.contains(at):
                     ctx.apply(do.ClearCanvas())
                     return None
-                return PanMode(at)
+                return PanMode(at, event.button)
             if event.button == 1 and tile is not None and not tile.busy:
                 if ctx.clicks.click(("tile", tile.id), at, ctx.now):
                     ctx.apply(do.DuplicateTile(tile.id))
@@ -158,7 +164,7 @@ class PressTileMode(Mode):
             centre = ctx.to_screen(Point(tile.x, tile.y))
             mode = DragTileMode(held, Point(centre.x - self.start.x, centre.y - self.start.y))
             return mode.handle(event, ctx) or mode
-        if event.type == pygame.MOUSEBUTTONUP:
+        if self.released(event):
             ctx.apply(do.Inspect(self.name))
             return PlayMode()
         return super().handle(event, ctx)
@@ -175,7 +181,7 @@ class PressRowMode(Mode):
         if event.type == pygame.MOUSEMOTION and _moved(Point(*event.pos), self.start):
             held = ctx.apply(do.PlaceTile(self.name, Point(*event.pos)))
             return DragTileMode(held, Point(0, 0)) if held is not None else PlayMode()
-        if event.type == pygame.MOUSEBUTTONUP:
+        if self.released(event):
             ctx.apply(do.Inspect(self.name))
             return PlayMode()
         return super().handle(event, ctx)
@@ -196,7 +202,7 @@ class DragTileMode(Mode):
         if event.type == pygame.MOUSEMOTION:
             ctx.apply(do.MoveTile(self.tile_id, Point(event.pos[0] + self.offset.x, event.pos[1] + self.offset.y)))
             return None
-        if event.type == pygame.MOUSEBUTTONUP:
+        if self.released(event):
             ctx.apply(do.DropTile(self.tile_id, Point(*event.pos)))
             return PlayMode()
         return super().handle(event, ctx)
@@ -207,6 +213,7 @@ class PanMode(Mode):
     """Dragging empty canvas moves the view."""
 
     last: Point
+    button: int = 1
 
     def handle(self, event, ctx):
         if event.type == pygame.MOUSEMOTION:
@@ -214,7 +221,7 @@ class PanMode(Mode):
             ctx.apply(do.Pan(at.x - self.last.x, at.y - self.last.y))
             self.last = at
             return None
-        if event.type == pygame.MOUSEBUTTONUP:
+        if self.released(event):
             return PlayMode()
         return super().handle(event, ctx)
 
@@ -231,7 +238,7 @@ class DragThumbMode(Mode):
             ctx.apply(do.ScrollListTo(scroll_for_thumb(lay.scrollbar, sidebar.content_h, lay.rows.h,
                                                        event.pos[1] - self.grab)))
             return None
-        if event.type == pygame.MOUSEBUTTONUP:
+        if self.released(event):
             return PlayMode()
         return super().handle(event, ctx)
 

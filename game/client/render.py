@@ -36,7 +36,7 @@ GRID = 32  # px between the canvas's background dots
 BUSY_AFTER = 1 / 60  # s: a combination slower than a frame shows its tiles as busy
 FRESH_SECONDS = 1.6  # how long a new discovery's tile glows
 TOAST_SECONDS = 2.6  # a discovery or a "nothing" banner stays this long
-MESSAGE_SECONDS = 9.0  # problems (a broken save, a full disk) stay longer, to be read
+MESSAGE_SECONDS = 20.0  # problems (a broken save, a full disk) stay long enough to be read
 CACHE_LIMIT = 6_000  # surfaces per cache before it is emptied
 
 

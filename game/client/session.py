@@ -8,7 +8,8 @@ game, an inline fake in tests) so a slow answer never blocks a frame.
 from __future__ import annotations
 
 import time
-from concurrent.futures import Executor, Future
+from queue import SimpleQueue
+from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -16,7 +17,7 @@ from typing import Callable
 from ..engine.combine import Combination, World
 from ..engine.discovery import DiscoveryLog, NotDiscovered
 from ..engine.errors import EmbedcraftError, StorageError
-from ..engine.savefile import (SaveError, SaveFile, TileState, WorldStamp, keep_aside, read_save,
+from ..engine.savefile import (SaveError, SaveFile, TileState, WorldStamp, backup_path, keep_aside, read_save,
                                world_fingerprint, write_save)
 from .board import Board, Measure, Tile
 from .geometry import Point
@@ -69,6 +70,7 @@ class Session:
     dirty: bool = False
     _last_save: float = 0.0
     _save_future: Future | None = None
+    _worker_messages: SimpleQueue = field(default_factory=SimpleQueue)
 
     def __post_init__(self) -> None:
         self.started = self.clock()
@@ -132,13 +134,23 @@ class Session:
                 continue
             try:
                 combination = job.future.result()
-            except EmbedcraftError as exc:
+            except Exception as exc:  # noqa: BLE001 - a failed combination must not end the game
                 job.a.busy = job.b.busy = False
-                self.messages.append(str(exc))
+                self.messages.append(str(exc) if isinstance(exc, EmbedcraftError)
+                                     else f"{job.a.name} + {job.b.name} failed: {exc!r}")
                 continue
             outcomes.append(self._finish(job, combination))
         self.pending = still
+        while not self._worker_messages.empty():
+            self.messages.append(self._worker_messages.get())
         return outcomes
+
+    def settle(self, timeout: float = 5.0) -> list[Outcome]:
+        """Wait (up to ``timeout`` s) for combinations in flight and apply them, so quitting
+        right after a drop still records what it made."""
+        if self.pending:
+            wait([job.future for job in self.pending], timeout=timeout)
+        return self.poll()
 
     def _finish(self, job: _Pending, c: Combination) -> Outcome:
         now = self.clock()
@@ -180,11 +192,11 @@ class Session:
 
     def _saved(self, future: Future) -> None:
         exc = future.exception()
-        if isinstance(exc, StorageError):
+        # Runs on the worker thread: messages go through a queue that poll() drains.
+        if exc is not None:
             self.dirty = True  # try again at the next autosave
-            self.messages.append(f"Could not save: {exc}")
-        elif exc is not None:
-            self.messages.append(f"Could not save: {exc!r}")
+            self._worker_messages.put(f"Could not save: {exc}" if isinstance(exc, StorageError)
+                                      else f"Could not save: {exc!r}")
 
     def autosave(self) -> None:
         """Save canvas changes now and then, so a crash loses at most a few seconds of moves."""
@@ -203,8 +215,8 @@ def open_session(world: World, save_path: Path, executor: Executor, measure: Mea
                  clock: Callable[[], float] = time.monotonic) -> Session:
     """Resume the run in ``save_path`` or start a fresh one.
 
-    A save that cannot be read is renamed beside itself (``NAME.broken-...``) and a fresh game
-    starts; a save made for another version of the world keeps every craft that still makes
+    A save that cannot be read is renamed beside itself (``NAME.broken-...``) and the game
+    resumes from its backup (``NAME.json.bak``) if that loads, or starts afresh; a save made for another version of the world keeps every craft that still makes
     sense in this world, and the original file is kept beside it (``NAME.older-world-...``).
     Either way ``session.messages`` says what happened, and no file is ever overwritten
     before it has been kept.
@@ -217,30 +229,28 @@ def open_session(world: World, save_path: Path, executor: Executor, measure: Mea
     messages: list[str] = []
     save: SaveFile | None = None
     log = DiscoveryLog(starting)
+    source = save_path  # the file the game resumes from
     if save_path.exists():
         try:
-            save = read_save(save_path)
-            log = _replay(world, save, save_path, starting, adopt=save.world.fingerprint != stamp.fingerprint)
+            save, log = _load(world, save_path, starting, stamp)
         except (SaveError, NotDiscovered) as exc:
-            reason = exc.message if isinstance(exc, SaveError) else str(exc)
-            save_path, kept = _keep(save_path, "broken", messages)
-            messages.append(f"Your save could not be loaded ({reason}). "
-                            + (f"It was kept as {kept.name}; a fresh game starts." if kept else "A fresh game starts."))
-            save, log = None, DiscoveryLog(starting)
-        else:
-            if save.world.fingerprint != stamp.fingerprint:
-                save_path, kept = _keep(save_path, "older-world", messages)
-                carried = len(log) - len(starting)
-                lost = sum(1 for c in save.crafts if c.new) - carried
-                messages.append(
-                    f"This save was made with another version of {save.world.name!r}: "
-                    f"{carried} discoveries carried over"
-                    + (f", {lost} no longer exist" if lost > 0 else "")
-                    + (f". The original was kept as {kept.name}." if kept else "."))
-                save = SaveFile(stamp, tuple(log.crafts), save.canvas, save.camera, save.play_ms, save.created)
+            save_path, note = _recover(world, save_path, starting, stamp, exc, messages)
+            save, log, source = note.save, note.log, note.source
+            messages.append(note.text)
+    if save is not None and save.world.fingerprint != stamp.fingerprint:
+        kept = _keep(source, "older-world", messages)[1] if source.exists() else None
+        carried = len(log) - len(starting)
+        lost = sum(1 for c in save.crafts if c.new) - carried
+        messages.append(
+            f"This save was made with another version of {save.world.name!r}: "
+            f"{carried} discoveries carried over"
+            + (f", {lost} no longer exist" if lost > 0 else "")
+            + (f". The original was kept as {kept.name}." if kept else "."))
+        save = SaveFile(stamp, tuple(log.crafts), save.canvas, save.camera, save.play_ms, save.created)
 
     board = Board(measure)
-    sidebar = SidebarModel(len(world.elements), [_entry(world, log, name) for name in log.found])
+    craftable = len(world.elements) - len(world.vocab.banned)  # banned words are never made
+    sidebar = SidebarModel(craftable, [_entry(world, log, name) for name in log.found])
     session = Session(world, log, board, sidebar, save_path, executor, stamp,
                       save.created if save else SaveFile(stamp).created,
                       play_ms_before=save.play_ms if save else 0,
@@ -256,6 +266,39 @@ def open_session(world: World, save_path: Path, executor: Executor, measure: Mea
         except StorageError as exc:
             session.messages.append(f"Could not save: {exc}")
     return session
+
+
+@dataclass
+class _Recovered:
+    save: SaveFile | None
+    log: DiscoveryLog
+    source: Path
+    text: str
+
+
+def _load(world: World, path: Path, starting: list[str], stamp: WorldStamp) -> tuple[SaveFile, DiscoveryLog]:
+    save = read_save(path)
+    return save, _replay(world, save, path, starting, adopt=save.world.fingerprint != stamp.fingerprint)
+
+
+def _recover(world: World, path: Path, starting: list[str], stamp: WorldStamp, exc: Exception,
+             messages: list[str]) -> tuple[Path, _Recovered]:
+    """The save at ``path`` is unusable: keep it aside, then resume from its backup if that
+    loads, else start afresh (keeping an unusable backup aside too, so no save overwrites it)."""
+    reason = exc.message if isinstance(exc, SaveError) else str(exc)
+    new_path, kept = _keep(path, "broken", messages)
+    text = f"Your save could not be loaded ({reason})." + (f" It was kept as {kept.name}." if kept else "")
+    backup = backup_path(path)
+    if backup.exists():
+        try:
+            save, log = _load(world, backup, starting, stamp)
+        except (SaveError, NotDiscovered):
+            _keep(backup, "broken-backup", messages)
+        else:
+            when = f" ({len(log) - len(starting)} discoveries)"
+            return new_path, _Recovered(save, log, backup, text + f" The previous save{when} was restored from "
+                                                                  f"{backup.name}.")
+    return new_path, _Recovered(None, DiscoveryLog(starting), path, text + " A fresh game starts.")
 
 
 def _entry(world: World, log: DiscoveryLog, name: str) -> Entry:

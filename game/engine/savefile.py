@@ -26,6 +26,7 @@ __all__ = [
     "SaveFile",
     "TileState",
     "WorldStamp",
+    "backup_path",
     "keep_aside",
     "read_save",
     "world_fingerprint",
@@ -132,7 +133,7 @@ def write_save(path: str | Path, save: SaveFile) -> None:
     except OSError:
         previous = None
     if previous is not None and previous != data:
-        atomic_write_bytes(_backup_path(path), previous)
+        atomic_write_bytes(backup_path(path), previous)
     atomic_write_bytes(path, data)
 
 
@@ -163,30 +164,59 @@ def read_save(path: str | Path) -> SaveFile:
 
 
 def keep_aside(path: str | Path, reason: str) -> Path:
-    """Rename a save that cannot be used to ``NAME.REASON-YYYYmmdd-HHMMSS.json`` beside it,
-    never replacing another file, so a fresh save can take its place and nothing is lost."""
+    """Move a save that cannot be used to ``NAME.REASON-YYYYmmdd-HHMMSS.json`` beside it,
+    never replacing another file, so a fresh save can take its place and nothing is lost.
+
+    Raises:
+        StorageError: the file could be neither linked nor copied beside itself.
+    """
     path = Path(path)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for attempt in range(1000):
         suffix = f"-{attempt}" if attempt else ""
         target = path.with_name(f"{path.stem}.{reason}-{stamp}{suffix}{path.suffix or '.json'}")
         try:
-            # os.link fails if the target exists, so no earlier kept file is overwritten.
-            os.link(path, target)
+            _place_copy(path, target)
         except FileExistsError:
             continue
         except OSError as exc:
             raise StorageError(f"could not keep {path} aside: {exc.strerror or exc}") from exc
-        os.unlink(path)
+        try:
+            os.unlink(path)
+        except OSError as exc:
+            raise StorageError(f"kept a copy as {target.name} but could not remove {path}: "
+                               f"{exc.strerror or exc}") from exc
         return target
     raise StorageError(f"could not keep {path} aside: too many kept copies")
 
 
-# --------------------------------------------------------------------------- parsing
-
-
-def _backup_path(path: Path) -> Path:
+def backup_path(path: str | Path) -> Path:
+    """Where :func:`write_save` keeps the version a save replaced."""
+    path = Path(path)
     return path.with_name(path.name + ".bak")
+
+
+def _place_copy(source: Path, target: Path) -> None:
+    """Put ``source``'s bytes at ``target``; FileExistsError if ``target`` exists.
+
+    A hard link is instant and atomic; file systems without links (FAT, some network
+    drives) get a copy written to a file opened for exclusive creation.
+    """
+    try:
+        os.link(source, target)
+        return
+    except FileExistsError:
+        raise
+    except OSError:
+        pass
+    data = source.read_bytes()
+    with open(target, "xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+# --------------------------------------------------------------------------- parsing
 
 
 def _parse(path: Path, data: Any) -> SaveFile:
