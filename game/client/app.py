@@ -26,6 +26,7 @@ from .sound import Sounds
 __all__ = ["App", "run", "TITLE", "FPS"]
 
 TITLE = "Embedcraft"
+FIRST_FRAME = "playing"  # stdout says this, once the first frame is on screen
 FPS = 60
 MAX_TOASTS = 3
 
@@ -339,7 +340,7 @@ def run(vocab_path: Path, save_path: Path, prefs_path: Path | None, *, quit_afte
         while app.running:
             app.step()
             if app.frames == 1:
-                print("first frame drawn", flush=True)
+                print(f"{FIRST_FRAME} {world.vocab.name!r}; progress is saved in {session.save_path}", flush=True)
             if quit_after_frames is not None and app.frames >= quit_after_frames and app.running:
                 app.apply(do.Quit())
             ticker.tick(FPS)
