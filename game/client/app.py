@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -160,10 +161,10 @@ class App:
         self.inspected = i.name
 
     def _toggle_dark(self, i: do.ToggleDark) -> None:
-        self._set_prefs(Prefs(dark=not self.prefs.dark, sound=self.prefs.sound, window=self.prefs.window))
+        self._set_prefs(replace(self.prefs, dark=not self.prefs.dark))
 
     def _toggle_sound(self, i: do.ToggleSound) -> None:
-        self._set_prefs(Prefs(dark=self.prefs.dark, sound=not self.prefs.sound, window=self.prefs.window))
+        self._set_prefs(replace(self.prefs, sound=not self.prefs.sound))
         self.sounds.enabled = self.prefs.sound
         if self.prefs.sound and not self.sounds.available:
             self.toast(self.sounds.problem or "no sound device", "🔇", "info")
@@ -197,7 +198,7 @@ class App:
                 self.toast(f"Could not save: {exc}. Quit again to leave without saving.", "⚠️", "error")
                 return
         self._quit_failed = False
-        self._set_prefs(Prefs(dark=self.prefs.dark, sound=self.prefs.sound, window=self.screen.get_size()))
+        self._set_prefs(replace(self.prefs, window=self.screen.get_size()))
         self.running = False
 
     def _set_prefs(self, prefs: Prefs) -> None:

@@ -145,10 +145,11 @@ class Renderer:
         base = self._emoji_base.get(emoji) if emoji else None
         if base is None and emoji:
             metrics = self._emoji_font.metrics(emoji[0])
-            if metrics and metrics[0] is not None and metrics[0][1] > 0:
-                base = self._emoji_base.put(emoji, self._emoji_font.render(emoji, True, (0, 0, 0)).convert_alpha()
-                                            if pygame.display.get_surface() else
-                                            self._emoji_font.render(emoji, True, (0, 0, 0)))
+            if metrics and metrics[0] is not None and metrics[0][1] > 0:  # the font has this glyph
+                rendered = self._emoji_font.render(emoji, True, (0, 0, 0))
+                if pygame.display.get_surface() is not None:
+                    rendered = rendered.convert_alpha()  # faster to scale and blit
+                base = self._emoji_base.put(emoji, rendered)
         if base is None:
             return self._emoji.put(key, self._letter_disc(name, px))
         w, h = base.get_size()
