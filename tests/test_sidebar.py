@@ -82,14 +82,3 @@ def test_scrolling_is_clamped_and_windowed():
     assert first == 2 and len(rows) == 11  # a partly shown row at each end
     model.type("E19")  # a new search starts at the top
     assert model.scroll == 0
-
-
-def test_reveal_scrolls_an_entry_into_view():
-    model = SidebarModel(500, [Entry(f"E{k:03}", "", k, True) for k in range(500)], row_h=40)
-    model.reveal("e250", 400)
-    first, rows = model.window(400)
-    assert "E250" in [r.name for r in rows]
-    model.reveal("E000", 400)
-    assert model.scroll == 0
-    model.reveal("missing", 400)
-    assert model.scroll == 0

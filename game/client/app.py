@@ -70,9 +70,7 @@ class App:
             do.ToggleHelp: self._toggle_help, do.Escape: self._escape, do.Quit: self._quit,
             do.CancelQuit: self._cancel_quit,
         }
-        for message in session.messages:
-            self.toast(message, "⚠️", "error")
-        session.messages.clear()
+        self._show_messages()
 
     # ------------------------------------------------------------------ context for the modes
     @property
@@ -105,15 +103,16 @@ class App:
 
     # ------------------------------------------------------------------ intents
     def _place(self, i: do.PlaceTile) -> int:
-        tile = self.session.place(i.name, self.to_world(i.at))
-        self.sounds.play("place")
-        return tile.id
+        return self._place_at(i.name, i.at)
 
     def _place_in_view(self, i: do.PlaceInView) -> int:
         centre = self.layout.canvas.center
-        k = len(self.session.board) % 8
-        at = Point(centre.x + (k % 4 - 1.5) * 22, centre.y + (k // 4 - 0.5) * 22)
-        tile = self.session.place(i.name, self.to_world(at))
+        k = len(self.session.board) % 8  # a few spots around the centre, so copies do not stack exactly
+        return self._place_at(i.name, Point(centre.x + (k % 4 - 1.5) * 22, centre.y + (k // 4 - 0.5) * 22))
+
+    def _place_at(self, name: str, at: Point) -> int:
+        """A new tile for ``name`` centred on screen point ``at``; returns its id."""
+        tile = self.session.place(name, self.to_world(at))
         self.sounds.play("place")
         return tile.id
 
@@ -220,6 +219,12 @@ class App:
         others = [t for t in self.toasts if t.kind != "error"][-max(1, MAX_TOASTS - len(errors)):]
         self.toasts = [t for t in self.toasts if t in errors or t in others]
 
+    def _show_messages(self) -> None:
+        """Turn the session's problems (a broken save, a full disk...) into banners."""
+        for message in self.session.messages:
+            self.toast(message, "⚠️", "error")
+        self.session.messages.clear()
+
     def _feedback(self, outcome: Outcome) -> None:
         c = outcome.combination
         if outcome.kind == "new":
@@ -257,9 +262,7 @@ class App:
                 return
         for outcome in self.session.poll():
             self._feedback(outcome)
-        for message in self.session.messages:
-            self.toast(message, "⚠️", "error")
-        self.session.messages.clear()
+        self._show_messages()
         now = self.now
         self.session.board.update(now)
         self.session.autosave()

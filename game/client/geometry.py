@@ -66,11 +66,6 @@ class Rect(NamedTuple):
         h = min(self.bottom, other.bottom) - max(self.y, other.y)
         return w * h if w > 0 and h > 0 else 0.0
 
-    def moved(self, dx: float, dy: float) -> "Rect":
-        return Rect(self.x + dx, self.y + dy, self.w, self.h)
-
-    def inset(self, d: float) -> "Rect":
-        return Rect(self.x + d, self.y + d, self.w - 2 * d, self.h - 2 * d)
 
 
 class Layout(NamedTuple):

@@ -46,7 +46,6 @@ class _Pending:
     a: Tile
     b: Tile
     future: Future
-    started: float
 
 
 @dataclass
@@ -102,7 +101,7 @@ class Session:
         a.busy = b.busy = True
         a.busy_since = b.busy_since = self.clock()
         future = self.executor.submit(self.world.combine, a.name, b.name, 0)
-        self.pending.append(_Pending(a, b, future, self.clock()))
+        self.pending.append(_Pending(a, b, future))
 
     def duplicate(self, tile: Tile) -> Tile:
         self.dirty = True
@@ -171,8 +170,7 @@ class Session:
             tile = self.board.add(c.result, x, y, now)
             tile.fresh = craft.new
         if craft.new:
-            element = self.world.element(c.result)
-            self.sidebar.add(Entry(element.name, element.emoji or "", self.log.order_of(element.name), True))
+            self.sidebar.add(_entry(self.world, self.log, c.result))
             self.save_soon()
         return Outcome("new" if craft.new else "known", c, tile)
 

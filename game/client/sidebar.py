@@ -128,17 +128,6 @@ class SidebarModel:
     def scroll_to(self, scroll: float, view_h: float) -> None:
         self.scroll = clamp_scroll(scroll, self.content_h, view_h)
 
-    def reveal(self, name: str, view_h: float) -> None:
-        """Scroll so that ``name`` is in view, if it is listed."""
-        for i, entry in enumerate(self.visible()):
-            if fold(entry.name) == fold(name):
-                top = i * self.row_h
-                if top < self.scroll:
-                    self.scroll_to(top, view_h)
-                elif top + self.row_h > self.scroll + view_h:
-                    self.scroll_to(top + self.row_h - view_h, view_h)
-                return
-
     def window(self, view_h: float) -> tuple[int, list[Entry]]:
         """The rows a ``view_h`` px tall list shows: ``(index of the first, entries)``."""
         self.scroll = clamp_scroll(self.scroll, self.content_h, view_h)
