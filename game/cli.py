@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import json
 import sys
@@ -13,7 +12,7 @@ from typing import Iterable, Iterator, Sequence, TextIO
 
 from . import __version__
 from .engine import Combination, EmbedcraftError, World, check_vocab, load_vocab, open_world, reach
-from .paths import DEFAULT_VOCAB, data_dir
+from .paths import DEFAULT_VOCAB, data_dir, default_save_path
 from .progress import ProgressBar
 
 __all__ = ["main", "build_parser"]
@@ -153,15 +152,6 @@ def cmd_play(args: argparse.Namespace) -> int:
     save = args.save or default_save_path(args.vocab)
     return run(args.vocab, save, data_dir() / "settings.json", quit_after_frames=args.quit_after_frames,
                notify=_note)
-
-
-def default_save_path(vocab: Path) -> Path:
-    """``saves/default.json`` for the bundled world; other worlds get their file name plus a
-    short hash of their path, so two ``world.yaml`` files in different folders never share a save."""
-    if vocab.resolve() == DEFAULT_VOCAB.resolve():
-        return data_dir() / "default.json"
-    key = hashlib.sha256(str(vocab.resolve()).encode("utf-8")).hexdigest()[:8]
-    return data_dir() / f"{vocab.stem}-{key}.json"
 
 
 def cmd_try(args: argparse.Namespace) -> int:

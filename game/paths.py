@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
-__all__ = ["REPO_ROOT", "DEFAULT_VOCAB", "data_dir"]
+__all__ = ["REPO_ROOT", "DEFAULT_VOCAB", "data_dir", "default_save_path", "per_file_name"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VOCAB = REPO_ROOT / "vocab" / "default.yaml"
@@ -16,3 +17,17 @@ def data_dir() -> Path:
     """The folder for saves and settings: ``$EMBEDCRAFT_HOME`` or ``saves/`` in the project."""
     override = os.environ.get(HOME_ENV)
     return Path(override).expanduser() if override else REPO_ROOT / "saves"
+
+
+def per_file_name(path: Path, digits: int) -> str:
+    """``STEM-HASH``: a name for things kept per vocabulary file (a save, a fallback cache)
+    that differs for two files of the same name in different folders."""
+    key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:digits]
+    return f"{path.stem}-{key}"
+
+
+def default_save_path(vocab: Path) -> Path:
+    """``saves/default.json`` for the bundled world, ``saves/STEM-HASH.json`` for any other."""
+    if vocab.resolve() == DEFAULT_VOCAB.resolve():
+        return data_dir() / "default.json"
+    return data_dir() / f"{per_file_name(vocab, 8)}.json"

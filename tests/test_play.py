@@ -51,3 +51,12 @@ def test_play_without_a_display_says_so_instead_of_running_invisibly(tmp_path):
     assert out.returncode == 1
     assert out.stderr.strip().splitlines()[-1].startswith("embedcraft: error: cannot open a window")
     assert "Traceback" not in out.stderr and "playing" not in out.stdout
+
+
+def test_default_save_paths_never_collide(tmp_path, _user_data):
+    from game.paths import DEFAULT_VOCAB, default_save_path
+
+    assert default_save_path(DEFAULT_VOCAB) == _user_data / "default.json"
+    one, two = tmp_path / "a" / "world.yaml", tmp_path / "b" / "world.yaml"
+    assert default_save_path(one) != default_save_path(two)
+    assert default_save_path(one).parent == _user_data and default_save_path(one).name.startswith("world-")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..paths import data_dir, per_file_name
 from .combine import World
 from .embed import EmbeddingCache, Embedder, LazyEmbedder
 from .errors import StorageError
@@ -37,11 +37,8 @@ def cache_dir_for(vocab_path: Path, fallback_root: Path | None = None) -> Path:
     if beside.is_dir() and os.access(beside, os.W_OK) or os.access(vocab_path.parent, os.W_OK):
         return beside
     if fallback_root is None:
-        from ..paths import data_dir
-
         fallback_root = data_dir() / "cache"
-    key = hashlib.sha256(str(vocab_path.resolve()).encode("utf-8")).hexdigest()[:16]
-    return fallback_root / f"{vocab_path.stem}-{key}"
+    return fallback_root / per_file_name(vocab_path, 16)
 
 
 def open_world(
