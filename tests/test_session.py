@@ -169,6 +169,7 @@ def test_save_from_another_world_version_keeps_what_fits(world, save_path, fake,
     session = start(world, save_path)
     data = session.snapshot().to_json()
     data["world"]["fingerprint"] = "0" * 64
+    data["play_ms"] = 10
     data["crafts"] = [
         {"a": "Water", "b": "Fire", "result": "Steam", "new": True, "t_ms": 5},
         {"a": "Water", "b": "Earth", "result": "Marsh", "new": True, "t_ms": 6},  # not in this world
@@ -218,7 +219,7 @@ def test_a_broken_save_resumes_from_its_backup(world, save_path):
     assert any(".broken-" in p.name for p in save_path.parent.iterdir())
     again.save_now()
     again.save_now()
-    assert "Steam" in read_save(save_path).log(["Water", "Fire", "Wind", "Earth"])
+    assert "Steam" in read_save(save_path).log()
 
 
 def test_a_broken_save_with_a_broken_backup_keeps_both(world, save_path):

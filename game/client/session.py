@@ -177,8 +177,8 @@ class Session:
     # ------------------------------------------------------------------ saving
     def snapshot(self) -> SaveFile:
         tiles = tuple(TileState(t.name, t.x, t.y) for t in self.board)
-        return SaveFile(self.stamp, tuple(self.log.crafts), tiles, (self.camera.x, self.camera.y),
-                        self.play_ms, self.created)
+        return SaveFile(self.stamp, self.log.starting, tuple(self.log.crafts), tiles,
+                        (self.camera.x, self.camera.y), self.play_ms, self.created)
 
     def save_soon(self) -> None:
         """Write the save on the worker thread (after any combination already queued)."""
@@ -244,13 +244,13 @@ def open_session(world: World, save_path: Path, executor: Executor, measure: Mea
             f"{carried} discoveries carried over"
             + (f", {lost} no longer exist" if lost > 0 else "")
             + (f". The original was kept as {kept.name}." if kept else "."))
-        save = SaveFile(stamp, tuple(log.crafts), save.canvas, save.camera, save.play_ms, save.created)
+        save = SaveFile(stamp, log.starting, tuple(log.crafts), save.canvas, save.camera, save.play_ms, save.created)
 
     board = Board(measure)
     craftable = len(world.elements) - len(world.vocab.banned)  # banned words are never made
     sidebar = SidebarModel(craftable, [_entry(world, log, name) for name in log.found])
     session = Session(world, log, board, sidebar, save_path, executor, stamp,
-                      save.created if save else SaveFile(stamp).created,
+                      save.created if save else SaveFile(stamp, log.starting).created,
                       play_ms_before=save.play_ms if save else 0,
                       camera=Point(*save.camera) if save else Point(0.0, 0.0), clock=clock)
     if save:
@@ -312,7 +312,7 @@ def _replay(world: World, save: SaveFile, path: Path, starting: list[str], adopt
             for name in (craft.a, craft.b, craft.result):
                 if name is not None and name not in world.vocab:
                     raise SaveError(path, f"craft {step} names {name!r}, which is not in this world")
-        return save.log(starting)
+        return DiscoveryLog(starting, save.crafts)
     log = DiscoveryLog(starting)
     for craft in save.crafts:
         names = [craft.a, craft.b] + ([craft.result] if craft.result is not None else [])

@@ -19,8 +19,9 @@ import numpy as np
 from .index import AnnIndex
 from .vocab import NOTHING, Element, Vocabulary, fold
 
-__all__ = ["SCORE_DECIMALS", "Neighbour", "Combination", "World", "name_ranks"]
+__all__ = ["RULE_VERSION", "SCORE_DECIMALS", "Neighbour", "Combination", "World", "name_ranks"]
 
+RULE_VERSION = 1  # bump when a change here can change what a pair makes (saves record it)
 SCORE_DECIMALS = 6  # scores equal to this many decimals count as ties, broken by name
 ANN_EXTRA = 8  # extra annoy candidates beyond what is shown, so exact re-ranking can reorder them
 _CHUNK = 512  # pairs re-ranked per numpy step (bounds memory at ~50 MB for 384-d)
