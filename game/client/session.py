@@ -18,7 +18,7 @@ from ..engine.combine import Combination, World
 from ..engine.discovery import DiscoveryLog, NotDiscovered
 from ..engine.errors import EmbedcraftError, StorageError
 from ..engine.savefile import (SaveError, SaveFile, TileState, WorldStamp, backup_path, keep_aside, read_save,
-                               world_fingerprint, write_save)
+                               world_stamp, write_save)
 from .board import Board, Measure, Tile
 from .geometry import Point
 from .sidebar import Entry, SidebarModel
@@ -222,7 +222,7 @@ def open_session(world: World, save_path: Path, executor: Executor, measure: Mea
     Args:
         measure: the on-screen size of a tile for an element name (see :class:`Board`).
     """
-    stamp = WorldStamp(world.vocab.name, world_fingerprint(world))
+    stamp = world_stamp(world)
     starting = [e.name for e in world.starting]
     messages: list[str] = []
     save: SaveFile | None = None

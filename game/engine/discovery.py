@@ -8,7 +8,17 @@ from typing import Iterable, Sequence
 from .errors import EmbedcraftError
 from .vocab import fold
 
-__all__ = ["Craft", "DiscoveryLog", "NotDiscovered"]
+__all__ = ["Craft", "DiscoveryLog", "NotDiscovered", "format_ms"]
+
+
+def format_ms(ms: int) -> str:
+    """A run time as a speedrun timer shows it: ``M:SS.mmm``, or ``H:MM:SS.mmm`` past an hour."""
+    seconds, millis = divmod(int(ms), 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+    return f"{minutes}:{seconds:02d}.{millis:03d}"
 
 
 class NotDiscovered(EmbedcraftError):

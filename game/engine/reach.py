@@ -23,12 +23,15 @@ class ReachResult:
         made_from: each reachable non-starting element -> the first pair found that makes it.
         unreachable: names of elements no sequence of crafts can make, in vocabulary order.
         pairs_tried: distinct pairs combined.
+        table: with ``keep_table``, every pair of reachable elements (element positions,
+            shape (P, 2)) and what it makes (shape (P,), -1 for Nothing).
     """
 
     depths: dict[str, int]
     made_from: dict[str, tuple[str, str]]
     unreachable: tuple[str, ...]
     pairs_tried: int
+    table: tuple[np.ndarray, np.ndarray] | None = None
 
     def counts_by_depth(self) -> dict[int, int]:
         counts: dict[int, int] = {}
@@ -48,7 +51,7 @@ class ReachResult:
         }
 
 
-def reach(world: World, progress: Callable[[int, int], None] | None = None) -> ReachResult:
+def reach(world: World, progress: Callable[[int, int], None] | None = None, keep_table: bool = False) -> ReachResult:
     """Combine every pair of reached elements, round after round, until nothing new appears.
 
     Round ``d`` combines each element first reached in round ``d-1`` with every element reached
@@ -57,6 +60,7 @@ def reach(world: World, progress: Callable[[int, int], None] | None = None) -> R
 
     Args:
         progress: receives ``(pairs done, pairs known so far)`` after every batch.
+        keep_table: also return every pair combined and its result (see :class:`ReachResult`).
     """
     n = len(world.elements)
     depth = np.full(n, -1, dtype=np.int64)
@@ -64,6 +68,8 @@ def reach(world: World, progress: Callable[[int, int], None] | None = None) -> R
     reached = sorted({world.vocab.index_of(name) for name in world.vocab.starting})
     depth[reached] = 0
     frontier_start, level, done, known = 0, 0, 0, 0
+    kept_pairs: list[np.ndarray] = []
+    kept_results: list[np.ndarray] = []
     while frontier_start < len(reached):
         level += 1
         old = np.asarray(reached[:frontier_start], dtype=np.int64)
@@ -78,6 +84,9 @@ def reach(world: World, progress: Callable[[int, int], None] | None = None) -> R
         for start in range(0, len(pairs), _BATCH):
             chunk = pairs[start:start + _BATCH]
             results, _ = world.results(chunk)
+            if keep_table:
+                kept_pairs.append(chunk.astype(np.int32))
+                kept_results.append(results.astype(np.int32))
             for (i, j), r in zip(chunk.tolist(), results.tolist()):
                 if r >= 0 and depth[r] < 0:
                     depth[r] = level
@@ -94,4 +103,6 @@ def reach(world: World, progress: Callable[[int, int], None] | None = None) -> R
         made_from={names[r]: (names[i], names[j]) for r, (i, j) in made_from.items()},
         unreachable=tuple(names[i] for i in range(n) if depth[i] < 0),
         pairs_tried=done,
+        table=(np.concatenate(kept_pairs or [np.zeros((0, 2), np.int32)]),
+               np.concatenate(kept_results or [np.zeros(0, np.int32)])) if keep_table else None,
     )

@@ -36,6 +36,7 @@ __all__ = [
     "read_save",
     "save_bytes",
     "world_fingerprint",
+    "world_stamp",
     "write_save",
 ]
 
@@ -180,6 +181,11 @@ def world_fingerprint(world) -> str:
     parts = [RULE_VERSION, world.vocab.content_hash(), manifest.vocab_hash, manifest.model_id, manifest.metric,
              manifest.trees, manifest.search_k, manifest.seed]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def world_stamp(world) -> WorldStamp:
+    """The stamp a save of ``world`` carries: its name and :func:`world_fingerprint`."""
+    return WorldStamp(world.vocab.name, world_fingerprint(world))
 
 
 def save_bytes(save: SaveFile) -> bytes:
