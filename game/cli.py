@@ -12,6 +12,12 @@ from typing import Iterable, Iterator, Sequence, TextIO
 
 from . import __version__
 from .engine import Combination, EmbedcraftError, World, check_vocab, load_vocab, open_world, reach
+from .engine.atomic import atomic_write_text
+from .engine.discovery import format_ms
+from .engine.route import craft_table, find_route, read_route, route_text, run_route
+from .engine.savefile import SaveFile, read_save, world_fingerprint, write_save
+from .engine.sharecode import decode_save, encode_save
+from .engine.verify import verify_file
 from .paths import DEFAULT_VOCAB, data_dir, default_save_path
 from .progress import ProgressBar
 
@@ -59,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--save", type=Path, default=None,
                       help="save file (default: saves/default.json for the default world, "
                            "saves/<world file name>-<hash>.json for others; under $EMBEDCRAFT_HOME if set)")
+    play.add_argument("--speedrun", metavar="TARGET", default=None,
+                      help="a timed run from the starting elements to TARGET, saved in its own file "
+                           "(saves/speedruns/...); the timer starts at your first drag")
     play.add_argument("--quit-after-frames", type=_positive, default=None, help=argparse.SUPPRESS)
     play.set_defaults(handler=cmd_play)
 
@@ -71,6 +80,65 @@ def build_parser() -> argparse.ArgumentParser:
     try_cmd.add_argument("--top", type=_non_negative, default=5, metavar="K", help="runners-up to show (default 5)")
     try_cmd.add_argument("--json", action="store_true", help="print JSON (one object per line with --batch)")
     try_cmd.set_defaults(handler=cmd_try)
+
+    route = commands.add_parser("route", help="run a route or find a shortest one",
+                                description="Routes are text files, one craft a line: `A + B` or `A + B = C` "
+                                            "(asserts the result); `#` starts a comment.")
+    route_commands = route.add_subparsers(dest="route_command", metavar="ACTION")
+    route_commands.required = True
+    route_run = route_commands.add_parser("run", help="craft a route headless and write the save",
+                                          description="Craft every line of ROUTE from the starting elements and "
+                                                      "write the run as a save; stops at the first bad line.")
+    route_run.add_argument("route", metavar="ROUTE", help="route file (- for standard input)")
+    route_run.add_argument("--vocab", type=Path, default=DEFAULT_VOCAB, help=path_help)
+    route_run.add_argument("--save", type=Path, required=True, metavar="OUT", help="save file to write")
+    route_run.add_argument("--force", action="store_true", help="replace OUT if it exists (kept as OUT.bak)")
+    route_run.set_defaults(handler=cmd_route_run)
+    route_find = route_commands.add_parser("find", help="print a shortest route to an element",
+                                           description="Print a route with the fewest crafts from the starting "
+                                                       "elements to TARGET. When the search cannot finish within "
+                                                       "the time limit, the best route found is printed and "
+                                                       "marked as possibly not the shortest.")
+    route_find.add_argument("target", metavar="TARGET", nargs="+", help="element name (any case)")
+    route_find.add_argument("--vocab", type=Path, default=DEFAULT_VOCAB, help=path_help)
+    route_find.add_argument("--time-limit", type=_seconds, default=5.0, metavar="SECONDS",
+                            help="how long to search for a shorter route (default 5)")
+    route_find.set_defaults(handler=cmd_route_find)
+
+    save = commands.add_parser("save", help="verify, show, export and share saves",
+                               description="Tools for save files: verify a run, show it, export it as a route, "
+                                           "share it as a code.")
+    save_commands = save.add_subparsers(dest="save_command", metavar="ACTION")
+    save_commands.required = True
+    verify = save_commands.add_parser("verify", help="replay a save and check every craft",
+                                      description="Replay every craft of SAVE against the engine: each input "
+                                                  "available, each result the same, times in order, the same "
+                                                  "world. Exit 0 with a summary, or 1 naming the first bad step.")
+    verify.add_argument("save", type=Path, metavar="SAVE")
+    verify.add_argument("--vocab", type=Path, default=DEFAULT_VOCAB, help=path_help)
+    verify.set_defaults(handler=cmd_save_verify)
+    show = save_commands.add_parser("show", help="print a readable summary of a save",
+                                    description="Print what a save holds: its world, play time, discoveries "
+                                                "and speedrun.")
+    show.add_argument("save", type=Path, metavar="SAVE")
+    show.set_defaults(handler=cmd_save_show)
+    export = save_commands.add_parser("export", help="write a save's crafts as a route",
+                                      description="Write the crafts of SAVE as a route (with times as comments).")
+    export.add_argument("save", type=Path, metavar="SAVE")
+    export.add_argument("--route", action="store_true", required=True, help="export as a route (the only format)")
+    export.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
+    export.set_defaults(handler=cmd_save_export)
+    code = save_commands.add_parser("code", help="print a save as a share code",
+                                    description="Print SAVE as one line of text to paste anywhere; "
+                                                "`embedcraft save import` turns it back into the same save.")
+    code.add_argument("save", type=Path, metavar="SAVE")
+    code.set_defaults(handler=cmd_save_code)
+    import_ = save_commands.add_parser("import", help="turn a share code back into a save",
+                                       description="Write the save a share code holds.")
+    import_.add_argument("code", metavar="CODE", help="the share code (- to read it from standard input)")
+    import_.add_argument("--save", type=Path, required=True, metavar="OUT", help="save file to write")
+    import_.add_argument("--force", action="store_true", help="replace OUT if it exists (kept as OUT.bak)")
+    import_.set_defaults(handler=cmd_save_import)
     return parser
 
 
@@ -151,7 +219,108 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     save = args.save or default_save_path(args.vocab)
     return run(args.vocab, save, data_dir() / "settings.json", quit_after_frames=args.quit_after_frames,
-               notify=_note)
+               notify=_note, speedrun=args.speedrun, speedrun_save=args.save)
+
+
+def cmd_route_run(args: argparse.Namespace) -> int:
+    steps = read_route(args.route)
+    _refuse_overwrite(args.save, args.force)
+    world, _ = _open(args.vocab)
+    save = run_route(world, steps, args.route)
+    write_save(args.save, save)
+    print(f"{args.route}: {len(save.crafts)} crafts, {len(save.discoveries)} discoveries; "
+          f"saved in {_shown(args.save)}")
+    return 0
+
+
+def cmd_route_find(args: argparse.Namespace) -> int:
+    world, report = _open(args.vocab)
+    target = world.element(" ".join(args.target)).name
+    bar = ProgressBar("crafting every pair", "pairs")
+    table = craft_table(world, report.cache_dir, world_fingerprint(world), progress=bar)
+    bar.close()
+    found = find_route(world, target, table, time_limit=args.time_limit)
+    if found is None:
+        raise EmbedcraftError(f"{target} cannot be made from {', '.join(world.vocab.starting)} "
+                              f"(see `{PROG} vocab reach`)")
+    n = len(found.crafts)
+    header = [f"Route to {target} in {world.vocab.name!r}: {n} craft{'s' if n != 1 else ''}"]
+    if found.optimal:
+        header.append("No route is shorter (proven by a complete search).")
+    else:
+        header.append(f"The search stopped after {args.time_limit:g} s: a route with fewer crafts may exist, "
+                      f"but none with fewer than {found.lower_bound}.")
+        _note(f"this route may not be the shortest (it has {n} crafts; at least {found.lower_bound} are needed); "
+              f"a longer --time-limit may find a shorter one")
+    print(route_text(found.as_crafts(), header), end="")
+    return 0
+
+
+def cmd_save_verify(args: argparse.Namespace) -> int:
+    read_save(args.save, check_crafts=False)  # a file that is not a save fails before the world loads
+    world, _ = _open(args.vocab)
+    save, result = verify_file(world, args.save)
+    summary = (f"{_shown(args.save)}: ok: {save.world.name!r}, {result.crafts} crafts, "
+               f"{result.discoveries} discoveries, final time {format_ms(result.final_ms)}")
+    if save.speedrun is not None:
+        summary += f"; {_speedrun_summary(save)}"
+    print(summary)
+    return 0
+
+
+def cmd_save_show(args: argparse.Namespace) -> int:
+    save = read_save(args.save)
+    found = save.discoveries
+    nothing = sum(1 for c in save.crafts if c.result is None)
+    lines = [
+        f"{_shown(args.save)}",
+        f"  world:       {save.world.name!r} (fingerprint {save.world.fingerprint[:16]})",
+        f"  started:     {save.created} with {', '.join(save.starting)}",
+        f"  played:      {format_ms(save.play_ms)}",
+        f"  crafts:      {len(save.crafts)} ({len(found)} new, {nothing} made nothing)",
+        f"  on canvas:   {len(save.canvas)} tiles",
+    ]
+    if save.speedrun is not None:
+        lines.append(f"  speedrun:    {_speedrun_summary(save)}")
+        lines.append("  splits:")
+        lines.extend(f"    {format_ms(t):>10}  {name}" for name, t in save.splits)
+    elif found:
+        shown = found[-10:]
+        lines.append(f"  discoveries ({'last 10 of ' if len(found) > 10 else ''}{len(found)}):")
+        lines.extend(f"    {format_ms(c.t_ms):>10}  {c.result}  ({c.a} + {c.b})" for c in shown)
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_save_export(args: argparse.Namespace) -> int:
+    save = read_save(args.save)
+    header = [f"Embedcraft route exported from {Path(args.save).name}",
+              f"world {save.world.name!r} (fingerprint {save.world.fingerprint[:16]}); "
+              f"{len(save.crafts)} crafts, {len(save.discoveries)} discoveries, played {format_ms(save.play_ms)}"]
+    if save.speedrun is not None:
+        header.append(_speedrun_summary(save))
+    text = route_text(save.crafts, header, times=True)
+    if args.out is None:
+        print(text, end="")
+    else:
+        atomic_write_text(args.out, text)
+        _note(f"wrote {len(save.crafts)} crafts to {_shown(args.out)}")
+    return 0
+
+
+def cmd_save_code(args: argparse.Namespace) -> int:
+    print(encode_save(read_save(args.save)))
+    return 0
+
+
+def cmd_save_import(args: argparse.Namespace) -> int:
+    code = sys.stdin.read(64 * 1024 * 1024) if args.code == "-" else args.code
+    save = decode_save(code)
+    _refuse_overwrite(args.save, args.force)
+    write_save(args.save, save)
+    print(f"{_shown(args.save)}: {save.world.name!r}, {len(save.crafts)} crafts, "
+          f"{len(save.discoveries)} discoveries" + (f"; {_speedrun_summary(save)}" if save.speedrun else ""))
+    return 0
 
 
 def cmd_try(args: argparse.Namespace) -> int:
@@ -203,6 +372,20 @@ def _open(path: Path) -> tuple[World, object]:
     world, report = open_world(path, notify=lambda message: _note(message), progress=bar)
     bar.close()
     return world, report
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise EmbedcraftError(f"{_shown(path)} already exists; choose another name, or add --force to replace it "
+                              f"(the old file is kept as {path.name}.bak)")
+
+
+def _speedrun_summary(save: SaveFile) -> str:
+    run = save.speedrun
+    pauses = f", paused {run.pauses} time{'s' if run.pauses != 1 else ''}" if run.pauses else ""
+    if save.finished_ms is None:
+        return f"speedrun to {run.target}: not finished{pauses}"
+    return f"speedrun to {run.target}: {format_ms(save.finished_ms)}{pauses}"
 
 
 def _describe(world: World, c: Combination) -> str:
@@ -282,6 +465,16 @@ def _shown(path: Path) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 3600")
+    return value
 
 
 def _positive(text: str) -> int:

@@ -171,3 +171,28 @@ def test_the_fuzz_base_is_itself_valid():
                                   "[" * 100_000 + "]" * 100_000])
 def test_pathological_json(text):
     load_or_refuse(text.encode())
+
+
+@FUZZ
+@given(st.text(max_size=200), st.integers(0, 200))
+def test_share_codes_decode_or_refuse(text, cut):
+    from game.engine.sharecode import PREFIX, decode_save, encode_save
+
+    for code in (text, PREFIX + text, encode_save(parse_save(json.dumps(valid_save()).encode(), "x"))[:cut + 4]):
+        try:
+            decode_save(code)
+        except SaveError as exc:
+            assert "\n" not in str(exc)
+
+
+@FUZZ
+@given(st.text(max_size=300))
+def test_routes_parse_or_name_the_line(text):
+    from game.engine.route import RouteError, parse_route
+
+    try:
+        steps = parse_route(text, "r.txt")
+    except RouteError as exc:
+        assert str(exc).startswith("r.txt:") and exc.line >= 1
+        return
+    assert all(s.a and s.b and "+" not in s.a + s.b for s in steps)

@@ -1,0 +1,135 @@
+"""`route` and `save` on the command line: round trips, verification, exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from conftest import write
+from test_cli import cli, run
+
+ROUTE = "# to Glass\nWater + Fire = Steam\nWind + Steam = Window\nWater + Window = Glass\nEarth + Water\n"
+
+
+@pytest.fixture
+def honest(tmp_path, capsys, default_copy):
+    """A save made by running a route, with made-up but consistent times, and a speedrun to Glass."""
+    route = write(tmp_path / "glass.txt", ROUTE)
+    save = tmp_path / "run.json"
+    code, out, err = run(capsys, "route", "run", str(route), "--vocab", str(default_copy), "--save", str(save))
+    assert code == 0 and "4 crafts, 4 discoveries" in out, err
+    data = json.loads(save.read_text(encoding="utf-8"))
+    for k, craft in enumerate(data["crafts"]):
+        craft["t_ms"] = 1500 * (k + 1)
+    data["play_ms"] = 7000
+    data["speedrun"] = {"target": "Glass", "pauses": 0, "finished_ms": 4500,
+                        "splits": [{"name": n, "t_ms": t} for n, t in (("Steam", 1500), ("Window", 3000),
+                                                                       ("Glass", 4500))]}
+    save.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return save
+
+
+def test_verify_an_honest_run(capsys, honest, default_copy):
+    code, out, err = run(capsys, "save", "verify", str(honest), "--vocab", str(default_copy))
+    assert code == 0, err
+    assert "ok: 'Classic elements', 4 crafts, 4 discoveries, final time 0:06.000" in out
+    assert "speedrun to Glass: 0:04.500" in out
+
+
+def tamper(path, change):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["crafts"][1].update(result="Cloud"), "craft 2 (Wind + Steam = Cloud): this world makes Window, "
+                                                      "the save says Cloud"),
+    (lambda d: d["crafts"][3].update(result=None, new=False), "craft 4 (Earth + Water = Nothing): this world makes Mud"),
+    (lambda d: d["crafts"][2].update(a="Lava"), "craft 3 (Lava + Window = Glass): 'Lava' was not available yet"),
+    (lambda d: d["crafts"][3].update(t_ms=10), "craft 4 (Earth + Water = Mud): time goes backwards"),
+    (lambda d: d["crafts"][3].update(new=False), "craft 4 (Earth + Water = Mud): marked not new"),
+    (lambda d: d["world"].update(fingerprint="0" * 64), "made in another world"),
+    (lambda d: d["crafts"][0].update(a="Unobtainium"), "craft 1 (Unobtainium + Fire = Steam): 'Unobtainium'"),
+    (lambda d: d["speedrun"].update(finished_ms=100), "speedrun.finished_ms is 100"),
+])
+def test_verify_names_the_first_bad_step(capsys, honest, default_copy, change, message):
+    tamper(honest, change)
+    code, out, err = run(capsys, "save", "verify", str(honest), "--vocab", str(default_copy))
+    assert code == 1 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02 random bytes \xff", b'{"format_version": 2, "kind": "embedcraft-save"',
+                                     os.urandom(2000)])
+def test_verify_truncated_and_random_files_in_one_line(tmp_path, honest, content):
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    out = cli("save", "verify", str(bad))
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and out.stderr.startswith("embedcraft: error: ")
+    half = tmp_path / "half.json"
+    half.write_bytes(honest.read_bytes()[: len(honest.read_bytes()) // 2])
+    out = cli("save", "verify", str(half))
+    assert out.returncode == 1 and "not JSON" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_show_export_and_route_round_trip(capsys, tmp_path, honest, default_copy):
+    code, out, _ = run(capsys, "save", "show", str(honest))
+    assert code == 0 and "speedrun:    speedrun to Glass: 0:04.500" in out and "0:03.000  Window" in out
+    route = tmp_path / "exported.txt"
+    code, _, err = run(capsys, "save", "export", str(honest), "--route", "--out", str(route))
+    assert code == 0 and "wrote 4 crafts" in err
+    assert "Wind + Steam = Window" in route.read_text(encoding="utf-8")
+    again = tmp_path / "again.json"
+    code, _, _ = run(capsys, "route", "run", str(route), "--vocab", str(default_copy), "--save", str(again))
+    assert code == 0
+    before = json.loads(honest.read_text(encoding="utf-8"))["crafts"]
+    after = json.loads(again.read_text(encoding="utf-8"))["crafts"]
+    assert [{k: c[k] for k in "a b result new".split()} for c in before] == \
+           [{k: c[k] for k in "a b result new".split()} for c in after]
+
+
+def test_share_code_round_trip_is_identical(capsys, tmp_path, honest, default_copy):
+    from game.engine.savefile import read_save, write_save
+
+    canonical = tmp_path / "canonical.json"
+    write_save(canonical, read_save(honest))
+    code, out, _ = run(capsys, "save", "code", str(canonical))
+    share = out.strip()
+    assert code == 0 and share.startswith("EC1-") and len(share.splitlines()) == 1
+    assert len(share) < len(canonical.read_bytes())
+    back = tmp_path / "back.json"
+    code, out, _ = run(capsys, "save", "import", share, "--save", str(back))
+    assert code == 0 and "speedrun to Glass" in out
+    assert back.read_bytes() == canonical.read_bytes()
+    code, _, err = run(capsys, "save", "import", share, "--save", str(back))
+    assert code == 1 and "already exists" in err and "--force" in err
+    for damaged in (share[:-5], share[:20] + ("A" if share[20] != "A" else "B") + share[21:], "hello", "EC1-!!!"):
+        code, _, err = run(capsys, "save", "import", damaged, "--save", str(tmp_path / "x.json"))
+        assert code == 1 and ("damaged" in err or "not an Embedcraft share code" in err or "cut off" in err), err
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_route_run_failures_name_the_line(capsys, tmp_path, default_copy):
+    route = write(tmp_path / "r.txt", "Water + Fire = Steam\n\n# next\nSteam + Glass\n")
+    code, _, err = run(capsys, "route", "run", str(route), "--vocab", str(default_copy), "--save", str(tmp_path / "o.json"))
+    assert code == 1 and f"{route}:4: 'Glass' has not been made yet" in err
+    assert not (tmp_path / "o.json").exists()
+    route.write_text("Water + Fire = Mud\n", encoding="utf-8")
+    code, _, err = run(capsys, "route", "run", str(route), "--vocab", str(default_copy), "--save", str(tmp_path / "o.json"))
+    assert code == 1 and f"{route}:1: Water + Fire makes Steam, not Mud" in err
+
+
+def test_route_find_prints_a_route_that_runs(capsys, tmp_path, default_copy):
+    code, out, err = run(capsys, "route", "find", "glass", "--vocab", str(default_copy))
+    assert code == 0 and "3 crafts" in out and "No route is shorter" in out, err
+    route = write(tmp_path / "found.txt", out)
+    code, out, _ = run(capsys, "route", "run", str(route), "--vocab", str(default_copy), "--save", str(tmp_path / "f.json"))
+    assert code == 0 and "3 crafts, 3 discoveries" in out
+    code, out, err = run(capsys, "route", "find", "palm", "tree", "--vocab", str(default_copy), "--time-limit", "0.5")
+    assert code == 0 and out.strip().endswith("= Palm Tree") and "may not be the shortest" in err
+    code, _, err = run(capsys, "route", "find", "glas", "--vocab", str(default_copy))
+    assert code == 1 and "did you mean Glass?" in err
