@@ -217,9 +217,12 @@ def cmd_play(args: argparse.Namespace) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from .client.app import run  # pygame is imported only when the window is wanted
 
-    save = args.save or default_save_path(args.vocab)
+    if args.speedrun is not None:  # --save names the speedrun's file; the normal game keeps its own
+        save, speedrun_save = default_save_path(args.vocab), args.save
+    else:
+        save, speedrun_save = args.save or default_save_path(args.vocab), None
     return run(args.vocab, save, data_dir() / "settings.json", quit_after_frames=args.quit_after_frames,
-               notify=_note, speedrun=args.speedrun, speedrun_save=args.save)
+               notify=_note, speedrun=args.speedrun, speedrun_save=speedrun_save)
 
 
 def cmd_route_run(args: argparse.Namespace) -> int:

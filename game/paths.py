@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import time
 from pathlib import Path
 
-__all__ = ["REPO_ROOT", "DEFAULT_VOCAB", "data_dir", "default_save_path", "per_file_name"]
+__all__ = ["REPO_ROOT", "DEFAULT_VOCAB", "data_dir", "default_save_path", "per_file_name", "speedrun_save_path"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VOCAB = REPO_ROOT / "vocab" / "default.yaml"
@@ -31,3 +33,15 @@ def default_save_path(vocab: Path) -> Path:
     if vocab.resolve() == DEFAULT_VOCAB.resolve():
         return data_dir() / "default.json"
     return data_dir() / f"{per_file_name(vocab, 8)}.json"
+
+
+def speedrun_save_path(vocab: Path, target: str) -> Path:
+    """A new file for a speedrun: ``saves/speedruns/WORLD-TARGET-YYYYmmdd-HHMMSS.json``."""
+    world = "default" if vocab.resolve() == DEFAULT_VOCAB.resolve() else per_file_name(vocab, 8)
+    slug = re.sub(r"[^a-z0-9]+", "-", target.casefold()).strip("-") or "target"
+    base = data_dir() / "speedruns" / f"{world}-{slug}-{time.strftime('%Y%m%d-%H%M%S')}"
+    path, n = base.with_name(base.name + ".json"), 1
+    while path.exists():
+        n += 1
+        path = base.with_name(f"{base.name}-{n}.json")
+    return path

@@ -60,3 +60,22 @@ def test_default_save_paths_never_collide(tmp_path, _user_data):
     one, two = tmp_path / "a" / "world.yaml", tmp_path / "b" / "world.yaml"
     assert default_save_path(one) != default_save_path(two)
     assert default_save_path(one).parent == _user_data and default_save_path(one).name.startswith("world-")
+
+
+def test_play_speedrun_opens_a_run_in_its_own_file(_user_data):
+    code = "from game.cli import main\nassert main(['play', '--speedrun', 'lava', '--quit-after-frames', '2']) == 0\n"
+    first = run_python(code).strip().splitlines()[0]
+    assert first.startswith("playing a speedrun to Lava in 'Classic elements'; progress is saved in ")
+    (run,) = (_user_data / "speedruns").iterdir()
+    assert run.name.startswith("default-lava-") and run.suffix == ".json"
+    data = json.loads(run.read_text(encoding="utf-8"))
+    assert data["speedrun"] == {"target": "Lava", "pauses": 0, "finished_ms": None, "splits": []}
+    assert data["play_ms"] == 0  # no drag yet: the timer has not started
+    assert not (_user_data / "default.json").exists()  # the normal game is not touched
+
+
+def test_play_speedrun_with_a_bad_target_opens_no_window():
+    out = subprocess.run([sys.executable, "-m", "game", "play", "--speedrun", "Lavva"], cwd=REPO, capture_output=True,
+                         text=True, timeout=120, env={**os.environ, "SDL_VIDEODRIVER": "dummy"})
+    assert out.returncode == 1 and "unknown element 'Lavva' (did you mean Lava?)" in out.stderr
+    assert "Traceback" not in out.stderr and "playing" not in out.stdout

@@ -16,12 +16,15 @@ from typing import Callable
 import pygame
 
 from ..engine.errors import EmbedcraftError, StorageError
+from ..paths import speedrun_save_path
 from . import intents as do
 from .geometry import Point, layout, row_at, screen_to_world, world_to_screen
+from ..engine.discovery import format_ms
 from .modes import ClickTracker, Mode, PlayMode
+from .picker import TargetPicker
 from .prefs import Prefs, load_prefs, save_prefs
 from .render import ASSETS, DARK, LIGHT, Renderer, Toast, View, toast_seconds
-from .session import Outcome, Session, open_session
+from .session import Outcome, Session, open_session, speedrun_target, speedrun_targets
 from .sound import Sounds
 
 __all__ = ["App", "run", "TITLE", "FPS"]
@@ -36,8 +39,16 @@ class App:
     """A running game window around a :class:`Session`."""
 
     def __init__(self, session: Session, renderer: Renderer, sounds: Sounds, prefs: Prefs,
-                 prefs_path: Path | None, screen: pygame.Surface, clock: Callable[[], float] = time.monotonic) -> None:
+                 prefs_path: Path | None, screen: pygame.Surface, clock: Callable[[], float] = time.monotonic,
+                 opener: Callable[[str | None], Session] | None = None) -> None:
+        """
+        Args:
+            opener: opens the session for a speedrun to a target, or (None) the normal game;
+                without it the speedrun picker is not offered.
+        """
         self.session = session
+        self.opener = opener
+        self.picker: TargetPicker | None = None
         self.renderer = renderer
         self.sounds = sounds
         self.prefs = prefs
@@ -68,7 +79,8 @@ class App:
             do.ToggleMine: lambda i: self.session.sidebar.toggle_mine(),
             do.Inspect: self._inspect, do.ToggleDark: self._toggle_dark, do.ToggleSound: self._toggle_sound,
             do.ToggleHelp: self._toggle_help, do.Escape: self._escape, do.Quit: self._quit,
-            do.CancelQuit: self._cancel_quit,
+            do.CancelQuit: self._cancel_quit, do.OpenSpeedrun: self._open_picker, do.PickTarget: self._pick,
+            do.ClosePicker: self._close_picker,
         }
         self._show_messages()
 
@@ -112,6 +124,7 @@ class App:
 
     def _place_at(self, name: str, at: Point) -> int:
         """A new tile for ``name`` centred on screen point ``at``; returns its id."""
+        self.session.start_timer()
         tile = self.session.place(name, self.to_world(at))
         self.sounds.play("place")
         return tile.id
@@ -120,6 +133,7 @@ class App:
         tile = self.session.board.get(i.tile_id)
         if tile is None or tile.busy:
             return None
+        self.session.start_timer()
         if i.copy:
             tile = self.session.duplicate(tile)
         self.session.board.raise_(tile)
@@ -181,6 +195,36 @@ class App:
             return "ask"
         return None
 
+    def _open_picker(self, i: do.OpenSpeedrun) -> str | None:
+        if self.opener is None:
+            self.toast("Speedruns are not available here", "🏁", "info")
+            return None
+        self.picker = TargetPicker(speedrun_targets(self.session.world), in_speedrun=self.session.speedrun is not None)
+        return "pick"
+
+    def _close_picker(self, i: do.ClosePicker) -> None:
+        self.picker = None
+
+    def _pick(self, i: do.PickTarget) -> None:
+        """Leave this game (saved) for a new speedrun to ``i.name``, or back to the normal game."""
+        self.picker = None
+        if self.opener is None:
+            return
+        self.session.settle()
+        try:
+            self.session.save_now()
+            session = self.opener(i.name)
+        except EmbedcraftError as exc:
+            self.toast(str(exc), "⚠️", "error")
+            return
+        self.session = session
+        self.inspected = None
+        self._show_messages()
+        if session.speedrun is not None:
+            self.toast(f"Speedrun to {session.speedrun.target}: the timer starts at your first drag", "🏁", "info")
+        else:
+            self.toast("Back to your game", "↩️", "info")
+
     def _cancel_quit(self, i: do.CancelQuit) -> None:
         self.confirming = False
 
@@ -227,7 +271,11 @@ class App:
 
     def _feedback(self, outcome: Outcome) -> None:
         c = outcome.combination
-        if outcome.kind == "new":
+        if outcome.finished:
+            self.toast(f"{c.result} in {format_ms(self.session.finished_ms or 0)}! The run is saved in "
+                       f"{self.session.save_path.name}", "🏁", "new")
+            self.sounds.play("discover")
+        elif outcome.kind == "new":
             element = self.session.world.element(c.result)
             self.toast(f"New discovery: {element.name}", element.emoji or "✨", "new")
             self.sounds.play("discover")
@@ -277,7 +325,8 @@ class App:
         return View(self.layout, DARK if self.prefs.dark else LIGHT, now,
                     held_tile=self.mode.dragging_tile, hover_row=hover.name if hover else None,
                     inspected=self.inspected, toasts=tuple(self.toasts), help_open=self.help_open,
-                    confirming=self.confirming, sound_on=self.prefs.sound, caret=int(now * 2) % 2 == 0)
+                    confirming=self.confirming, sound_on=self.prefs.sound, caret=int(now * 2) % 2 == 0,
+                    picker=self.picker)
 
 
 HEADLESS_DRIVERS = ("offscreen", "dummy")  # SDL drivers that draw nowhere a player can see
@@ -302,13 +351,16 @@ def _open_display() -> None:
 
 
 def run(vocab_path: Path, save_path: Path, prefs_path: Path | None, *, quit_after_frames: int | None = None,
-        notify: Callable[[str], None] = lambda message: None, executor: Executor | None = None) -> int:
+        notify: Callable[[str], None] = lambda message: None, executor: Executor | None = None,
+        speedrun: str | None = None, speedrun_save: Path | None = None) -> int:
     """Open the world in ``vocab_path``, resume ``save_path`` and play until the player quits.
 
     Args:
         prefs_path: where dark mode, sound and window size are remembered (None: not at all).
         quit_after_frames: stop (saving, as on Ctrl+Q) after this many frames; for benchmarks
             and smoke tests. The first frame is announced on stdout either way.
+        speedrun: start with a speedrun to this element (in ``speedrun_save``, or a new file
+            under ``saves/speedruns/``); ``save_path`` is still the game the picker goes back to.
     Returns:
         The exit status: 0.
     Raises:
@@ -317,6 +369,8 @@ def run(vocab_path: Path, save_path: Path, prefs_path: Path | None, *, quit_afte
     from ..engine.world import open_world
 
     world, _ = open_world(vocab_path, notify=notify)
+    if speedrun is not None:
+        speedrun = speedrun_target(world, speedrun)  # a bad target stops here, before any window
     prefs, problem = load_prefs(prefs_path) if prefs_path else (Prefs(), None)
     os.environ.setdefault("SDL_VIDEO_X11_WMCLASS", TITLE)  # the window's class, for window managers
     _open_display()
@@ -335,16 +389,23 @@ def run(vocab_path: Path, save_path: Path, prefs_path: Path | None, *, quit_afte
     executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="combine")
     session = None
     try:
-        session = open_session(world, save_path, executor, renderer.measure)
+        def opener(target: str | None, path: Path | None = None) -> Session:
+            if target is None:
+                return open_session(world, save_path, executor, renderer.measure)
+            return open_session(world, path or speedrun_save_path(vocab_path, target), executor, renderer.measure,
+                                speedrun=target)
+
+        session = opener(speedrun, speedrun_save)
         sounds = Sounds(ASSETS / "sounds", enabled=prefs.sound)
-        app = App(session, renderer, sounds, prefs, prefs_path, screen)
+        app = App(session, renderer, sounds, prefs, prefs_path, screen, opener=opener)
         if problem:
             app.toast(problem, "⚠️", "error")
         ticker = pygame.time.Clock()
         while app.running:
             app.step()
             if app.frames == 1:
-                print(f"{FIRST_FRAME} {world.vocab.name!r}; progress is saved in {session.save_path}", flush=True)
+                what = f"a speedrun to {session.speedrun.target} in " if session.speedrun else ""
+                print(f"{FIRST_FRAME} {what}{world.vocab.name!r}; progress is saved in {session.save_path}", flush=True)
             if quit_after_frames is not None and app.frames >= quit_after_frames and app.running:
                 app.apply(do.Quit())
             ticker.tick(FPS)

@@ -8,6 +8,7 @@ from typing import NamedTuple, Sequence
 __all__ = [
     "Point", "Rect", "Layout", "layout", "screen_to_world", "world_to_screen", "topmost_at",
     "best_overlap", "row_at", "clamp_scroll", "scroll_thumb", "scroll_for_thumb", "dialog",
+    "picker",
 ]
 
 MIN_SIDEBAR = 260  # px; the sidebar never gets narrower than this (unless the window is tiny)
@@ -21,6 +22,7 @@ INFO_H = 170  # px: the "how was it made" panel at the bottom of the sidebar
 SCROLLBAR_W = 10  # px
 MIN_THUMB = 24  # px: the scrollbar thumb never shrinks below this
 CLEAR_W, CLEAR_H = 104, 36  # px: the canvas's Clear button
+SPEEDRUN_W = 132  # px: the Speedrun button beside Clear
 MIN_OVERLAP = 0.15  # share of the dropped tile's area that must cover a target to combine
 
 
@@ -83,6 +85,7 @@ class Layout(NamedTuple):
     scrollbar: Rect  # the scrollbar's track, at the right edge of ``rows``
     info: Rect  # "how was it made"
     clear: Rect  # the canvas's Clear button
+    speedrun: Rect  # the canvas's Speedrun button, beside Clear
 
 
 def layout(width: int, height: int) -> Layout:
@@ -108,7 +111,9 @@ def layout(width: int, height: int) -> Layout:
     scrollbar = Rect(rows.right - SCROLLBAR_W, rows.y, SCROLLBAR_W, rows.h)
     info = Rect(inner_x, rows.bottom + 8, inner_w, info_h)
     clear = Rect(PAD, height - PAD - CLEAR_H, CLEAR_W, CLEAR_H)
-    return Layout((width, height), canvas, sidebar, header, toggles, search, sorts, mine, rows, scrollbar, info, clear)
+    speedrun = Rect(clear.right + 8, clear.y, SPEEDRUN_W, CLEAR_H)
+    return Layout((width, height), canvas, sidebar, header, toggles, search, sorts, mine, rows, scrollbar, info, clear,
+                  speedrun)
 
 
 # ------------------------------------------------------------------ canvas
@@ -181,6 +186,14 @@ def scroll_for_thumb(track: Rect, content_h: float, view_h: float, thumb_top: fl
         return 0.0
     share = (thumb_top - track.y) / travel
     return clamp_scroll(share * (content_h - view_h), content_h, view_h)
+
+
+def picker(size: tuple[int, int], rows: int) -> tuple[Rect, Rect, list[Rect]]:
+    """The speedrun picker: its box, its search field and one rect per result row."""
+    row_h, field_h = 36, 40
+    box = Rect.centred(size[0] / 2, size[1] / 2, min(460, size[0] - 20), 96 + field_h + rows * row_h)
+    field = Rect(box.x + PAD, box.y + 56, box.w - 2 * PAD, field_h)
+    return box, field, [Rect(field.x, field.bottom + 8 + k * row_h, field.w, row_h - 4) for k in range(rows)]
 
 
 def dialog(size: tuple[int, int], w: float = 420, h: float = 150) -> tuple[Rect, Rect, Rect]:

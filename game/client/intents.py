@@ -141,6 +141,22 @@ class Escape:
 
 
 @dataclass(frozen=True)
+class OpenSpeedrun:
+    """Open the speedrun target picker."""
+
+
+@dataclass(frozen=True)
+class PickTarget:
+    """Start a speedrun to ``name``; None goes back to the normal game."""
+    name: str | None
+
+
+@dataclass(frozen=True)
+class ClosePicker:
+    pass
+
+
+@dataclass(frozen=True)
 class Quit:
     """Save and leave (Ctrl+Q, closing the window, or confirming the quit question)."""
 
@@ -164,6 +180,7 @@ KEYMAP: tuple[Binding, ...] = (
     Binding(pygame.K_ESCAPE, False, Escape(), "Esc", "close help / clear search / quit (asks first)"),
     Binding(pygame.K_F1, False, ToggleHelp(), "F1", "show or hide this help"),
     Binding(pygame.K_l, True, ClearCanvas(), "Ctrl+L", "clear the canvas"),
+    Binding(pygame.K_r, True, OpenSpeedrun(), "Ctrl+R", "speedrun: pick a target (timer starts at your first drag)"),
     Binding(pygame.K_d, True, ToggleDark(), "Ctrl+D", "dark mode on/off"),
     Binding(pygame.K_m, True, ToggleSound(), "Ctrl+M", "sound on/off"),
     Binding(pygame.K_1, True, SortBy("order"), "Ctrl+1", "sort by discovery order (again: reverse)"),

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import pygame
 
 from . import intents as do
-from .geometry import Point, dialog, scroll_for_thumb, scroll_thumb
+from .geometry import Point, dialog, picker, scroll_for_thumb, scroll_thumb
 from .sidebar import SORTS, WHEEL_STEP
 
-__all__ = ["ClickTracker", "Mode", "PlayMode", "ConfirmQuitMode"]
+__all__ = ["ClickTracker", "Mode", "PlayMode", "ConfirmQuitMode", "PickTargetMode"]
 
 DRAG_THRESHOLD = 4  # screen px the pointer must travel before a press becomes a drag
 DOUBLE_CLICK_SECONDS = 0.4
@@ -72,8 +72,11 @@ class Mode:
         intent = do.intent_for_key(event.key, bool(event.mod & pygame.KMOD_CTRL))
         if intent is None:
             return None
-        if ctx.apply(intent) == "ask":
+        made = ctx.apply(intent)
+        if made == "ask":
             return ConfirmQuitMode()
+        if made == "pick":
+            return PickTargetMode()
         return None
 
 
@@ -112,6 +115,9 @@ class PlayMode(Mode):
                 if event.button == 1 and lay.clear.contains(at):
                     ctx.apply(do.ClearCanvas())
                     return None
+                if event.button == 1 and lay.speedrun.contains(at):
+                    ctx.apply(do.OpenSpeedrun())
+                    return PickTargetMode()
                 return PanMode(at, event.button)
             if event.button == 1 and tile is not None and not tile.busy:
                 if ctx.clicks.click(("tile", tile.id), at, ctx.now):
@@ -263,3 +269,47 @@ class ConfirmQuitMode(Mode):
                 ctx.apply(do.CancelQuit())
                 return PlayMode()
         return None
+
+
+class PickTargetMode(Mode):
+    """The speedrun picker is open: typing searches it, Up/Down move, Enter or a click picks,
+    Escape (or a click outside) closes it."""
+
+    def handle(self, event, ctx):
+        model = ctx.picker
+        if model is None:
+            return PlayMode()
+        if event.type == pygame.TEXTINPUT and not _ctrl():
+            model.type(event.text)
+        elif event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_ESCAPE:
+                ctx.apply(do.ClosePicker())
+                return PlayMode()
+            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                return self.pick(ctx, model.chosen)
+            if event.key in (pygame.K_UP, pygame.K_DOWN):
+                model.move(-1 if event.key == pygame.K_UP else 1)
+            elif event.key == pygame.K_BACKSPACE:
+                model.backspace()
+            elif event.key == pygame.K_q and event.mod & pygame.KMOD_CTRL:
+                ctx.apply(do.Quit())
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            box, _, rows = picker(ctx.layout.size, len(model.choices()))
+            for rect, choice in zip(rows, model.choices()):
+                if rect.contains(event.pos):
+                    return self.pick(ctx, choice)
+            if not box.contains(event.pos):
+                ctx.apply(do.ClosePicker())
+                return PlayMode()
+        elif event.type == pygame.MOUSEMOTION:
+            _, _, rows = picker(ctx.layout.size, len(model.choices()))
+            for k, rect in enumerate(rows):
+                if rect.contains(event.pos):
+                    model.selected = k
+        return None
+
+    def pick(self, ctx, choice):
+        if choice is None:
+            return None
+        ctx.apply(do.PickTarget(choice.name))
+        return PlayMode()

@@ -13,9 +13,10 @@ from typing import NamedTuple
 
 import pygame
 
+from ..engine.discovery import format_ms
 from ..engine.vocab import fold
 from ..paths import REPO_ROOT
-from .geometry import Layout, Rect, dialog, scroll_thumb, world_to_screen
+from .geometry import Layout, Rect, dialog, picker, scroll_thumb, world_to_screen
 from .intents import KEYMAP, MOUSE_HELP
 from .sidebar import SORT_LABELS, SORTS
 
@@ -34,6 +35,7 @@ ROW_EMOJI = 22  # px
 ROW_TEXT = 16  # pt
 GRID = 32  # px between the canvas's background dots
 BUSY_AFTER = 1 / 60  # s: a combination slower than a frame shows its tiles as busy
+SPLITS_SHOWN = 12  # the latest speedrun splits listed on the canvas
 FRESH_SECONDS = 1.6  # how long a new discovery's tile glows
 TOAST_SECONDS = 2.6  # a discovery or a "nothing" banner stays this long
 MESSAGE_SECONDS = 20.0  # problems (a broken save, a full disk) stay long enough to be read
@@ -91,6 +93,7 @@ class View:
     confirming: bool = False
     sound_on: bool = True
     caret: bool = True
+    picker: object | None = None  # the open speedrun picker (see picker.TargetPicker)
 
 
 def toast_seconds(toast: Toast) -> float:
@@ -197,6 +200,8 @@ class Renderer:
         if held is not None:
             self._draw_tile(screen, session, held, view, lifted=True)
         self._draw_toasts(screen, view)
+        if view.picker is not None:
+            self._draw_picker(screen, view)
         if view.help_open:
             self._draw_help(screen, view)
         if view.confirming:
@@ -215,9 +220,64 @@ class Renderer:
         if not len(session.board):
             self._centred_text(screen, lay.canvas, theme, view.now)
         self._button(screen, lay.clear, "Clear", theme, icon="🧹")
+        self._button(screen, lay.speedrun, "Speedrun", theme, icon="🏁", on=session.speedrun is not None)
+        if session.speedrun is not None:
+            self._draw_speedrun(screen, session, view)
         hint = self.text("F1 help · drag empty space to move", 13, theme.muted)
         screen.blit(hint, hint.get_rect(bottomright=(canvas.right - 12, canvas.bottom - 10)))
         screen.set_clip(None)
+
+    def _draw_speedrun(self, screen, session, view: View) -> None:
+        """The timer and target at the top of the canvas, the latest splits below them."""
+        theme, canvas = view.theme, view.layout.canvas
+        target = session.world.element(session.speedrun.target)
+        done = session.finished_ms is not None
+        timer = self.text(format_ms(session.timer_ms), 30, theme.accent if done else theme.text, bold=True)
+        goal = self.text(f"{'Reached' if done else 'Target'}: {target.name}", 16, theme.muted, bold=True)
+        icon = self.emoji(target.emoji or "", 26, target.name)
+        w = max(timer.get_width(), goal.get_width() + 34) + 32
+        panel = pygame.Rect(0, 0, w, 78)
+        panel.midtop = (round(canvas.x + canvas.w / 2), round(canvas.y) + 10)
+        pygame.draw.rect(screen, theme.sidebar, panel, border_radius=12)
+        screen.blit(timer, timer.get_rect(midtop=(panel.centerx, panel.y + 6)))
+        row = pygame.Rect(0, 0, goal.get_width() + 34, 26)
+        row.midtop = (panel.centerx, panel.y + 46)
+        screen.blit(icon, icon.get_rect(midleft=(row.x, row.centery)))
+        screen.blit(goal, goal.get_rect(midleft=(row.x + 34, row.centery)))
+        if not session.timer_running:
+            hint = self.text("the timer starts at your first drag", 13, theme.muted)
+            screen.blit(hint, hint.get_rect(midtop=(panel.centerx, panel.bottom + 6)))
+        y = round(canvas.y) + 12
+        for name, t in session.splits[-SPLITS_SHOWN:]:
+            line = self.text(f"{format_ms(t)}  {name}", 14, theme.accent if name == target.name else theme.muted,
+                             bold=name == target.name)
+            screen.blit(line, (round(canvas.x) + 14, y))
+            y += 20
+
+    def _draw_picker(self, screen, view: View) -> None:
+        theme, model = view.theme, view.picker
+        self._shade(screen, view)
+        choices = model.choices()
+        box, field_rect, rows = picker(view.layout.size, max(1, len(choices)))
+        pygame.draw.rect(screen, theme.sidebar, _pg(box), border_radius=14)
+        title = self.text("Speedrun: pick a target", 20, theme.text, bold=True)
+        screen.blit(title, (round(box.x) + 16, round(box.y) + 16))
+        pygame.draw.rect(screen, theme.canvas, _pg(field_rect), border_radius=8)
+        shown = model.query + ("|" if view.caret else "") if model.query else "type to search..."
+        label = self.text(shown, 16, theme.text if model.query else theme.muted)
+        screen.blit(label, label.get_rect(midleft=(round(field_rect.x) + 10, round(field_rect.center.y))))
+        if not choices:
+            none = self.text("no element matches", 15, theme.muted)
+            screen.blit(none, none.get_rect(midleft=(round(rows[0].x) + 10, round(rows[0].center.y))))
+        for k, (rect, choice) in enumerate(zip(rows, choices)):
+            if k == model.selected:
+                pygame.draw.rect(screen, theme.accent, _pg(rect), width=2, border_radius=8)
+            icon = self.emoji(choice.emoji, 22, choice.label)
+            screen.blit(icon, icon.get_rect(midleft=(round(rect.x) + 8, round(rect.center.y))))
+            text = self.text(choice.label, 16, theme.text, bold=choice.name is None)
+            screen.blit(text, text.get_rect(midleft=(round(rect.x) + 40, round(rect.center.y))))
+        foot = self.text("Enter: start · Esc: cancel · the timer starts at your first drag", 12, theme.muted)
+        screen.blit(foot, foot.get_rect(midbottom=(round(box.center.x), round(box.bottom) - 10)))
 
     def _grid_surface(self, lay: Layout, theme: Theme) -> pygame.Surface:
         key = (lay.canvas.w, lay.canvas.h, theme.name)

@@ -15,15 +15,16 @@ from pathlib import Path
 from typing import Callable
 
 from ..engine.combine import Combination, World
-from ..engine.discovery import DiscoveryLog, NotDiscovered
+from ..engine.discovery import DiscoveryLog, NotDiscovered, splits_to
 from ..engine.errors import EmbedcraftError, StorageError
-from ..engine.savefile import (SaveError, SaveFile, TileState, WorldStamp, backup_path, keep_aside, read_save,
-                               world_stamp, write_save)
+from ..engine.vocab import fold
+from ..engine.savefile import (SaveError, SaveFile, Speedrun, TileState, WorldStamp, backup_path, keep_aside,
+                               read_save, world_stamp, write_save)
 from .board import Board, Measure, Tile
 from .geometry import Point
 from .sidebar import Entry, SidebarModel
 
-__all__ = ["Outcome", "Session", "open_session"]
+__all__ = ["Outcome", "Session", "open_session", "speedrun_target", "speedrun_targets"]
 
 AUTOSAVE_SECONDS = 15.0  # canvas moves are saved at most this often (discoveries at once)
 
@@ -39,6 +40,7 @@ class Outcome:
     kind: str
     combination: Combination
     tile: Tile | None
+    finished: bool = False  # this craft made the speedrun's target
 
 
 @dataclass
@@ -63,6 +65,8 @@ class Session:
     play_ms_before: int = 0  # play time in earlier sessions
     camera: Point = Point(0.0, 0.0)
     clock: Callable[[], float] = time.monotonic
+    speedrun: Speedrun | None = None
+    timer_running: bool = True  # a speedrun's clock waits for the first drag
     started: float = field(default=0.0)
     pending: list[_Pending] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)  # problems to show the player
@@ -78,7 +82,34 @@ class Session:
     # ------------------------------------------------------------------ time
     @property
     def play_ms(self) -> int:
+        if not self.timer_running:
+            return self.play_ms_before
         return self.play_ms_before + int(round((self.clock() - self.started) * 1000))
+
+    def start_timer(self) -> None:
+        """The player started dragging: a speedrun's clock starts now (once)."""
+        if not self.timer_running:
+            self.timer_running = True
+            self.started = self.clock()
+
+    @property
+    def finished_ms(self) -> int | None:
+        """When the speedrun's target was made; None before that, or without a speedrun."""
+        if self.speedrun is None or self.speedrun.target not in self.log:
+            return None
+        craft = self.log.made_by(self.speedrun.target)
+        return craft.t_ms if craft is not None else None
+
+    @property
+    def timer_ms(self) -> int:
+        """What the speedrun timer shows: the running time, or the final one."""
+        finished = self.finished_ms
+        return finished if finished is not None else self.play_ms
+
+    @property
+    def splits(self) -> list[tuple[str, int]]:
+        """Each discovery of the run with its time, up to the target."""
+        return splits_to(self.log.crafts, self.speedrun.target) if self.speedrun is not None else []
 
     # ------------------------------------------------------------------ tiles
     def place(self, name: str, at: Point) -> Tile:
@@ -169,16 +200,18 @@ class Session:
             self.board.remove(b)
             tile = self.board.add(c.result, x, y, now)
             tile.fresh = craft.new
+        finished = False
         if craft.new:
             self.sidebar.add(_entry(self.world, self.log, c.result))
+            finished = self.speedrun is not None and fold(c.result) == fold(self.speedrun.target)
             self.save_soon()
-        return Outcome("new" if craft.new else "known", c, tile)
+        return Outcome("new" if craft.new else "known", c, tile, finished)
 
     # ------------------------------------------------------------------ saving
     def snapshot(self) -> SaveFile:
         tiles = tuple(TileState(t.name, t.x, t.y) for t in self.board)
         return SaveFile(self.stamp, self.log.starting, tuple(self.log.crafts), tiles,
-                        (self.camera.x, self.camera.y), self.play_ms, self.created)
+                        (self.camera.x, self.camera.y), self.play_ms, self.created, self.speedrun)
 
     def save_soon(self) -> None:
         """Write the save on the worker thread (after any combination already queued)."""
@@ -210,7 +243,7 @@ class Session:
 
 
 def open_session(world: World, save_path: Path, executor: Executor, measure: Measure, *,
-                 clock: Callable[[], float] = time.monotonic) -> Session:
+                 clock: Callable[[], float] = time.monotonic, speedrun: str | None = None) -> Session:
     """Resume the run in ``save_path`` or start a fresh one.
 
     A save that cannot be read is renamed beside itself (``NAME.broken-...``) and the game
@@ -221,6 +254,12 @@ def open_session(world: World, save_path: Path, executor: Executor, measure: Mea
 
     Args:
         measure: the on-screen size of a tile for an element name (see :class:`Board`).
+        speedrun: start a speedrun to this element in ``save_path``, which must not exist or
+            hold an unfinished speedrun to the same target (resumed, counting a pause). A save
+            that is a speedrun is resumed as one either way.
+    Raises:
+        EmbedcraftError: ``speedrun`` is not an element that can be made, or ``save_path``
+            holds a different run.
     """
     stamp = world_stamp(world)
     starting = [e.name for e in world.starting]
@@ -246,24 +285,54 @@ def open_session(world: World, save_path: Path, executor: Executor, measure: Mea
             + (f". The original was kept as {kept.name}." if kept else "."))
         save = SaveFile(stamp, log.starting, tuple(log.crafts), save.canvas, save.camera, save.play_ms, save.created)
 
+    run = save.speedrun if save is not None else None
+    if speedrun is not None:
+        target = speedrun_target(world, speedrun)
+        if save is not None and (run is None or fold(run.target) != fold(target)):
+            raise EmbedcraftError(f"{save_path} already holds another run; choose a new file for this speedrun")
+        run = run or Speedrun(target)
+    finished = run is not None and run.target in log
+    if run is not None and save is not None and save.play_ms > 0 and not finished:
+        run = Speedrun(run.target, run.pauses + 1)  # resumed: the time while closed is not counted
+
     board = Board(measure)
     craftable = len(world.elements) - len(world.vocab.banned)  # banned words are never made
     sidebar = SidebarModel(craftable, [_entry(world, log, name) for name in log.found])
     session = Session(world, log, board, sidebar, save_path, executor, stamp,
                       save.created if save else SaveFile(stamp, log.starting).created,
                       play_ms_before=save.play_ms if save else 0,
-                      camera=Point(*save.camera) if save else Point(0.0, 0.0), clock=clock)
+                      camera=Point(*save.camera) if save else Point(0.0, 0.0), clock=clock,
+                      speedrun=run, timer_running=run is None or finished)
     if save:
         for tile in save.canvas:
             if tile.name in world.vocab and tile.name in log:
                 board.add(world.element(tile.name).name, tile.x, tile.y)
     session.messages.extend(messages)
-    if not save_path.exists() or messages:
+    if not save_path.exists() or messages or (run is not None and save is not None and run != save.speedrun):
         try:
             session.save_now()
         except StorageError as exc:
             session.messages.append(f"Could not save: {exc}")
     return session
+
+
+def speedrun_target(world: World, name: str) -> str:
+    """The element a speedrun to ``name`` aims for, as the world writes it.
+
+    Raises:
+        UnknownElement: no such element. EmbedcraftError: it is a starting or a banned element.
+    """
+    target = world.element(name).name
+    if target in world.vocab.starting or target in world.vocab.banned:
+        raise EmbedcraftError(f"{target} cannot be a speedrun target: it is "
+                              f"{'a starting element' if target in world.vocab.starting else 'banned in this world'}")
+    return target
+
+
+def speedrun_targets(world: World) -> list[tuple[str, str]]:
+    """``(name, emoji)`` of every element a speedrun can aim for."""
+    skip = set(world.vocab.starting) | set(world.vocab.banned)
+    return [(e.name, e.emoji or "") for e in world.elements if e.name not in skip]
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 from .errors import EmbedcraftError
 from .vocab import fold
 
-__all__ = ["Craft", "DiscoveryLog", "NotDiscovered", "format_ms"]
+__all__ = ["Craft", "DiscoveryLog", "NotDiscovered", "format_ms", "splits_to"]
 
 
 def format_ms(ms: int) -> str:
@@ -19,6 +19,18 @@ def format_ms(ms: int) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
     return f"{minutes}:{seconds:02d}.{millis:03d}"
+
+
+def splits_to(crafts: Iterable[Craft], target: str) -> list[tuple[str, int]]:
+    """A speedrun's splits: each discovery and its time, up to and including ``target``."""
+    out = []
+    goal = fold(target)
+    for craft in crafts:
+        if craft.new and craft.result is not None:
+            out.append((craft.result, craft.t_ms))
+            if fold(craft.result) == goal:
+                break
+    return out
 
 
 class NotDiscovered(EmbedcraftError):

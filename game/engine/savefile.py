@@ -18,7 +18,7 @@ from typing import Any
 
 from .atomic import atomic_write_bytes
 from .combine import RULE_VERSION
-from .discovery import Craft, DiscoveryLog, NotDiscovered
+from .discovery import Craft, DiscoveryLog, NotDiscovered, splits_to
 from .errors import EmbedcraftError, StorageError
 from .vocab import FORBIDDEN_IN_NAMES, MAX_NAME_CHARS, NOTHING, fold
 
@@ -130,22 +130,15 @@ class SaveFile:
     @property
     def finished_ms(self) -> int | None:
         """The speedrun's time: when its target was first made; None if not (yet)."""
-        if self.speedrun is None:
+        splits = self.splits
+        if not splits or fold(splits[-1][0]) != fold(self.speedrun.target):
             return None
-        target = fold(self.speedrun.target)
-        return next((c.t_ms for c in self.crafts if c.new and fold(c.result) == target), None)
+        return splits[-1][1]
 
     @property
     def splits(self) -> tuple[tuple[str, int], ...]:
         """Each new element of a speedrun and when it was made, up to the target."""
-        if self.speedrun is None:
-            return ()
-        out = []
-        for craft in self.discoveries:
-            out.append((craft.result, craft.t_ms))
-            if fold(craft.result) == fold(self.speedrun.target):
-                break
-        return tuple(out)
+        return tuple(splits_to(self.crafts, self.speedrun.target)) if self.speedrun is not None else ()
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
