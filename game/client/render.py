@@ -236,8 +236,8 @@ class Renderer:
         goal = self.text(f"{'Reached' if done else 'Target'}: {target.name}", 16, theme.muted, bold=True)
         icon = self.emoji(target.emoji or "", 26, target.name)
         w = max(timer.get_width(), goal.get_width() + 34) + 32
-        panel = pygame.Rect(0, 0, w, 78)
-        panel.midtop = (round(canvas.x + canvas.w / 2), round(canvas.y) + 10)
+        panel = pygame.Rect(0, 0, w, 78)  # bottom centre: the toasts use the top of the canvas
+        panel.midbottom = (round(canvas.x + canvas.w / 2), round(canvas.bottom) - 10)
         pygame.draw.rect(screen, theme.sidebar, panel, border_radius=12)
         screen.blit(timer, timer.get_rect(midtop=(panel.centerx, panel.y + 6)))
         row = pygame.Rect(0, 0, goal.get_width() + 34, 26)
@@ -246,13 +246,13 @@ class Renderer:
         screen.blit(goal, goal.get_rect(midleft=(row.x + 34, row.centery)))
         if not session.timer_running:
             hint = self.text("the timer starts at your first drag", 13, theme.muted)
-            screen.blit(hint, hint.get_rect(midtop=(panel.centerx, panel.bottom + 6)))
-        y = round(canvas.y) + 12
-        for name, t in session.splits[-SPLITS_SHOWN:]:
+            screen.blit(hint, hint.get_rect(midbottom=(panel.centerx, panel.y - 6)))
+        y = round(view.layout.clear.y) - 26  # splits above the buttons, the newest lowest
+        for name, t in reversed(session.splits[-SPLITS_SHOWN:]):
             line = self.text(f"{format_ms(t)}  {name}", 14, theme.accent if name == target.name else theme.muted,
                              bold=name == target.name)
             screen.blit(line, (round(canvas.x) + 14, y))
-            y += 20
+            y -= 20
 
     def _draw_picker(self, screen, view: View) -> None:
         theme, model = view.theme, view.picker
