@@ -131,6 +131,22 @@ def test_play_in_a_real_window(display, tmp_path):
         shot = screenshot(env, tmp_path / "e2e-window.png")
         assert shot.stat().st_size > 10_000
 
+        # A speedrun picked in the window: Ctrl+R, type the target, Enter, race to it.
+        xdo(env, "key", "--clearmodifiers", "ctrl+r")
+        time.sleep(0.3)
+        xdo(env, "type", "mud")
+        xdo(env, "key", "Return")
+        runs = tmp_path / "speedruns"
+        run = wait_for(lambda: runs.is_dir() and next(runs.iterdir(), None), 10, "the speedrun's save file")
+        drag(env, row(0), (300, 500))  # Water (the run starts from the four elements again)
+        drag(env, row(3), (312, 504))  # Earth onto it
+        wait_for(lambda: (d := saved(run)) and d["speedrun"]["finished_ms"] is not None, 10, "the finished run")
+        time.sleep(0.5)
+        screenshot(env, tmp_path / "e2e-speedrun.png")
+        verified = subprocess.run([sys.executable, "-m", "game", "save", "verify", str(run)], cwd=REPO, env=env,
+                                  capture_output=True, text=True, timeout=120)
+        assert verified.returncode == 0 and "speedrun to Mud: 0:0" in verified.stdout, verified.stderr
+
         xdo(env, "key", "--clearmodifiers", "ctrl+q")
         assert game.wait(timeout=15) == 0, game.stderr.read()
     finally:
