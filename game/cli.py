@@ -12,10 +12,10 @@ from typing import Iterable, Iterator, Sequence, TextIO
 
 from . import __version__
 from .engine import Combination, EmbedcraftError, World, check_vocab, load_vocab, open_world, reach
-from .engine.atomic import atomic_write_text
+from .engine.atomic import atomic_write_bytes, atomic_write_text
 from .engine.discovery import format_ms
 from .engine.route import craft_table, find_route, read_route, route_text, run_route
-from .engine.savefile import SaveFile, read_save, world_fingerprint, write_save
+from .engine.savefile import SaveError, SaveFile, backup_path, read_save, world_fingerprint, write_save
 from .engine.sharecode import decode_save, encode_save
 from .engine.verify import verify_file
 from .paths import DEFAULT_VOCAB, data_dir, default_save_path
@@ -127,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("save", type=Path, metavar="SAVE")
     export.add_argument("--route", action="store_true", required=True, help="export as a route (the only format)")
     export.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists (kept as FILE.bak)")
     export.set_defaults(handler=cmd_save_export)
     code = save_commands.add_parser("code", help="print a save as a share code",
                                     description="Print SAVE as one line of text to paste anywhere; "
@@ -217,12 +218,19 @@ def cmd_play(args: argparse.Namespace) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from .client.app import run  # pygame is imported only when the window is wanted
 
-    if args.speedrun is not None:  # --save names the speedrun's file; the normal game keeps its own
+    speedrun = args.speedrun
+    if speedrun is None and args.save is not None and args.save.exists():
+        try:
+            held = read_save(args.save).speedrun
+        except SaveError:
+            held = None  # the game itself keeps a broken file aside and says so
+        speedrun = held.target if held is not None else None
+    if speedrun is not None:  # --save names the speedrun's file; the normal game keeps its own
         save, speedrun_save = default_save_path(args.vocab), args.save
     else:
         save, speedrun_save = args.save or default_save_path(args.vocab), None
     return run(args.vocab, save, data_dir() / "settings.json", quit_after_frames=args.quit_after_frames,
-               notify=_note, speedrun=args.speedrun, speedrun_save=speedrun_save)
+               notify=_note, speedrun=speedrun, speedrun_save=speedrun_save)
 
 
 def cmd_route_run(args: argparse.Namespace) -> int:
@@ -306,6 +314,9 @@ def cmd_save_export(args: argparse.Namespace) -> int:
     if args.out is None:
         print(text, end="")
     else:
+        _refuse_overwrite(args.out, args.force)
+        if args.out.exists():
+            atomic_write_bytes(backup_path(args.out), args.out.read_bytes())
         atomic_write_text(args.out, text)
         _note(f"wrote {len(save.crafts)} crafts to {_shown(args.out)}")
     return 0

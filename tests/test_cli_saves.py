@@ -133,3 +133,40 @@ def test_route_find_prints_a_route_that_runs(capsys, tmp_path, default_copy):
     assert code == 0 and out.strip().endswith("= Palm Tree") and "may not be the shortest" in err
     code, _, err = run(capsys, "route", "find", "glas", "--vocab", str(default_copy))
     assert code == 1 and "did you mean Glass?" in err
+
+
+def test_version_1_saves_verify_with_the_worlds_starting_elements(capsys, tmp_path, honest, default_copy):
+    data = json.loads(honest.read_text(encoding="utf-8"))
+    data["format_version"] = 1
+    del data["starting"], data["speedrun"]
+    old = write(tmp_path / "old.json", json.dumps(data))
+    code, out, err = run(capsys, "save", "verify", str(old), "--vocab", str(default_copy))
+    assert code == 0 and "4 crafts" in out, err
+    code, _, err = run(capsys, "save", "code", str(old))
+    assert code == 1 and "version 1 save" in err
+
+
+def test_export_never_replaces_a_file_without_force(capsys, tmp_path, honest):
+    before = honest.read_bytes()
+    code, _, err = run(capsys, "save", "export", str(honest), "--route", "--out", str(honest))
+    assert code == 1 and "already exists" in err and honest.read_bytes() == before
+    code, _, _ = run(capsys, "save", "export", str(honest), "--route", "--out", str(honest), "--force")
+    assert code == 0 and (tmp_path / "run.json.bak").read_bytes() == before
+
+
+def test_route_run_names_the_first_bad_line_in_order(capsys, tmp_path, default_copy):
+    route = write(tmp_path / "r.txt", "Glass + Water\nXyzzy + Fire\n")
+    code, _, err = run(capsys, "route", "run", str(route), "--vocab", str(default_copy), "--save", str(tmp_path / "o.json"))
+    assert code == 1 and f"{route}:1: 'Glass' has not been made yet" in err
+
+
+def test_a_damaged_craft_table_cache_is_rebuilt(default_world, tmp_path):
+    from game.engine.route import craft_table
+    from game.engine.savefile import world_fingerprint
+
+    fingerprint = world_fingerprint(default_world)
+    good = craft_table(default_world, tmp_path, fingerprint)
+    cache = tmp_path / "crafts.npz"
+    cache.write_bytes(cache.read_bytes()[: cache.stat().st_size // 2])
+    again = craft_table(default_world, tmp_path, fingerprint)
+    assert (again[1] == good[1]).all()

@@ -79,3 +79,12 @@ def test_play_speedrun_with_a_bad_target_opens_no_window():
                          text=True, timeout=120, env={**os.environ, "SDL_VIDEODRIVER": "dummy"})
     assert out.returncode == 1 and "unknown element 'Lavva' (did you mean Lava?)" in out.stderr
     assert "Traceback" not in out.stderr and "playing" not in out.stdout
+
+
+def test_play_save_of_a_speedrun_resumes_it_and_keeps_the_normal_game_apart(_user_data, tmp_path):
+    run = tmp_path / "run.json"
+    start = f"from game.cli import main\nassert main(['play', '--speedrun', 'lava', '--save', {str(run)!r}, '--quit-after-frames', '1']) == 0\n"
+    run_python(start)
+    resume = f"from game.cli import main\nassert main(['play', '--save', {str(run)!r}, '--quit-after-frames', '1']) == 0\n"
+    assert run_python(resume).startswith("playing a speedrun to Lava in ")
+    assert json.loads(run.read_text(encoding="utf-8"))["speedrun"]["target"] == "Lava"

@@ -142,3 +142,18 @@ def test_the_speedrun_button_opens_the_picker_and_escape_closes_it(speedrun_app)
     assert isinstance(app.mode, PickTargetMode)
     post(app, key(pygame.K_ESCAPE))
     assert isinstance(app.mode, PlayMode) and app.picker is None and app.session.speedrun is None
+
+
+def test_a_craft_is_timed_at_the_drop_not_when_the_engine_answers(world, tmp_path):
+    from conftest import HeldExecutor
+
+    clock, held = Clock(), HeldExecutor()
+    run = open_session(world, tmp_path / "run.json", held, measure_tile, clock=clock, speedrun="Steam")
+    run.start_timer()
+    clock.t += 2
+    run.place("Water", Point(100, 100))
+    run.drop(run.place("Fire", Point(108, 102)))
+    clock.t += 5  # a slow machine
+    held.release()
+    (outcome,) = run.poll()
+    assert outcome.finished and run.finished_ms == 2000

@@ -48,6 +48,7 @@ class _Pending:
     a: Tile
     b: Tile
     future: Future
+    t_ms: int  # when the player dropped the tile: the craft's time, whatever the engine takes
 
 
 @dataclass
@@ -95,10 +96,10 @@ class Session:
     @property
     def finished_ms(self) -> int | None:
         """When the speedrun's target was made; None before that, or without a speedrun."""
-        if self.speedrun is None or self.speedrun.target not in self.log:
+        splits = self.splits
+        if not splits or fold(splits[-1][0]) != fold(self.speedrun.target):
             return None
-        craft = self.log.made_by(self.speedrun.target)
-        return craft.t_ms if craft is not None else None
+        return splits[-1][1]
 
     @property
     def timer_ms(self) -> int:
@@ -132,7 +133,7 @@ class Session:
         a.busy = b.busy = True
         a.busy_since = b.busy_since = self.clock()
         future = self.executor.submit(self.world.combine, a.name, b.name, 0)
-        self.pending.append(_Pending(a, b, future))
+        self.pending.append(_Pending(a, b, future, self.play_ms))
 
     def duplicate(self, tile: Tile) -> Tile:
         self.dirty = True
@@ -187,7 +188,7 @@ class Session:
         a, b = job.a, job.b
         on_board = a in self.board.tiles and b in self.board.tiles
         a.busy = b.busy = False
-        craft = self.log.record(c.a, c.b, c.result, self.play_ms)
+        craft = self.log.record(c.a, c.b, c.result, max(job.t_ms, self.log.elapsed_ms))
         self.dirty = True
         if c.result is None:
             if on_board:

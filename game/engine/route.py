@@ -125,14 +125,16 @@ def run_route(world: World, steps: Sequence[RouteStep], source: str | Path = "<r
         except UnknownElement as exc:
             raise RouteError(source, line, str(exc)) from exc
 
-    pairs = [(name(s.a, s.line), name(s.b, s.line)) for s in steps]
-    expected = [None if s.expect is None else NOTHING if fold(s.expect) == fold(NOTHING) else name(s.expect, s.line)
-                for s in steps]
     log = DiscoveryLog([e.name for e in world.starting])
-    for step, (a, b), expect, made in zip(steps, pairs, expected, world.combine_many(pairs, top=0)):
+    for step in steps:  # one line at a time, so the first bad line is the one named
+        a, b = name(step.a, step.line), name(step.b, step.line)
         for part in (a, b):
             if part not in log:
                 raise RouteError(source, step.line, f"{part!r} has not been made yet at this point of the route")
+        expect = step.expect
+        if expect is not None and fold(expect) != fold(NOTHING):
+            expect = name(expect, step.line)
+        made = world.combine(a, b, top=0)
         if expect is not None and fold(expect) != fold(made.result_label):
             raise RouteError(source, step.line, f"{a} + {b} makes {made.result_label}, not {expect}")
         log.record(a, b, made.result, 0)
@@ -180,9 +182,15 @@ def craft_table(world: World, cache_dir: Path | None = None, fingerprint: str | 
         try:
             with np.load(path, allow_pickle=False) as data:
                 if str(data["fingerprint"]) == fingerprint:
-                    return data["pairs"], data["results"]
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged or older cache is simply rebuilt
+                    pairs, results = data["pairs"], data["results"]
+                    n = len(world.elements)
+                    if (pairs.ndim == 2 and pairs.shape[1] == 2 and results.shape == (len(pairs),)
+                            and pairs.dtype.kind == "i" and results.dtype.kind == "i"
+                            and (len(pairs) == 0 or (pairs.min() >= 0 and pairs.max() < n
+                                                     and results.min() >= -1 and results.max() < n))):
+                        return pairs, results
+        except Exception:  # noqa: BLE001 - a damaged cache (bad zip, bad arrays) is simply rebuilt
+            pass
     table = reach(world, progress=progress, keep_table=True).table
     if path is not None:
         try:

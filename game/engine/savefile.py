@@ -95,7 +95,8 @@ class SaveFile:
 
     Attributes:
         world: the world the run belongs to.
-        starting: the elements the run started with.
+        starting: the elements the run started with; empty for a version 1 save, which did
+            not record them (the game and ``verify`` then use the world's).
         crafts: every craft in order (see :class:`Craft`).
         canvas: the tiles on the canvas, bottom to top.
         camera: the canvas scroll position, world coordinates of the view's top-left corner.
@@ -331,15 +332,15 @@ def _parse(path: str | Path, data: Any, expect: WorldStamp | None, check_crafts:
 
     world = _field(data, "world", dict, fail)
     stamp = WorldStamp(_name(world, "name", fail, "world."), _field(world, "fingerprint", str, fail, "world."))
-    if len(stamp.fingerprint) > 128:
-        raise fail("world.fingerprint is too long")
+    if len(stamp.fingerprint) > 128 or not all(c in "0123456789abcdef" for c in stamp.fingerprint):
+        raise fail("world.fingerprint must be at most 128 lowercase hexadecimal digits")
     if expect is not None and stamp.fingerprint != expect.fingerprint:
         raise fail(f"this save belongs to another world: it was made in {stamp.name!r} "
                    f"(fingerprint {stamp.fingerprint[:16]}), and this is {expect.name!r} "
                    f"(fingerprint {expect.fingerprint[:16]})")
     created = _field(data, "created", str, fail)
-    if len(created) > 64:
-        raise fail("created is too long")
+    if len(created) > 64 or not created.isprintable():
+        raise fail("created must be a short date and time")
     play_ms = _time(data, "play_ms", fail)
 
     raw_crafts = _field(data, "crafts", list, fail)
@@ -354,14 +355,14 @@ def _parse(path: str | Path, data: Any, expect: WorldStamp | None, check_crafts:
         crafts.append(Craft(_name(item, "a", fail, where), _name(item, "b", fail, where), result,
                             _field(item, "new", bool, fail, where), _time(item, "t_ms", fail, where)))
 
-    if version == 1:  # version 1 did not record them: the elements used before anything made them
-        starting = _inferred_starting(crafts)
+    if version == 1:  # version 1 did not record them: the world's own are used (see SaveFile.starting)
+        starting: tuple[str, ...] = ()
     else:
         listed = _field(data, "starting", list, fail)
         starting = tuple(_name({f"starting[{k}]": n}, f"starting[{k}]", fail) for k, n in enumerate(listed))
         if not starting:
             raise fail("starting lists no elements")
-    if check_crafts:
+    if check_crafts and starting:
         _check_log(starting, crafts, play_ms, fail)
 
     canvas = _field(data, "canvas", dict, fail)
@@ -427,18 +428,6 @@ def _check_speedrun(data: dict, save: SaveFile, fail) -> None:
     expected = [{"name": name, "t_ms": t} for name, t in save.splits]
     if splits != expected:
         raise fail("speedrun.splits do not match the crafts' discoveries")
-
-
-def _inferred_starting(crafts: list[Craft]) -> tuple[str, ...]:
-    made: set[str] = set()
-    used: dict[str, str] = {}
-    for craft in crafts:
-        for name in (craft.a, craft.b):
-            if fold(name) not in made:
-                used.setdefault(fold(name), name)
-        if craft.result is not None:
-            made.add(fold(craft.result))
-    return tuple(used.values())
 
 
 def _name(data: dict, key: str, fail, where: str = "") -> str:

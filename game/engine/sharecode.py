@@ -22,7 +22,15 @@ _CHECK = 4  # bytes of SHA-256 that catch a mistyped or cut-off code
 
 
 def encode_save(save: SaveFile) -> str:
-    """The share code of ``save`` (one line, letters, digits, ``-`` and ``_``)."""
+    """The share code of ``save`` (one line, letters, digits, ``-`` and ``_``).
+
+    Raises:
+        SaveError: a version 1 save, which lacks its starting elements; the game upgrades it
+            the first time it is opened.
+    """
+    if not save.starting:
+        raise SaveError("save", "this is a version 1 save; open it once in the game "
+                                "(`embedcraft play --save FILE`) to bring it to version 2, then share it")
     compact = json.dumps(save.to_json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     packed = zlib.compress(compact, 9)
     body = base64.urlsafe_b64encode(hashlib.sha256(packed).digest()[:_CHECK] + packed).decode("ascii")

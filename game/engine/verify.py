@@ -52,7 +52,7 @@ def verify_save(world: World, save: SaveFile, source: str | Path) -> Verified:
                                   f"{save.world.fingerprint[:16]}), this one is {stamp.name!r} (fingerprint "
                                   f"{stamp.fingerprint[:16]})")
     starting = [e.name for e in world.starting]
-    if [fold(n) for n in save.starting] != [fold(n) for n in starting]:
+    if save.starting and sorted(fold(n) for n in save.starting) != sorted(fold(n) for n in starting):
         raise VerifyError(source, f"the run starts with {', '.join(save.starting)}, "
                                   f"but this world starts with {', '.join(starting)}")
     pairs = []
