@@ -28,16 +28,19 @@ def per_file_name(path: Path, digits: int) -> str:
     return f"{path.stem}-{key}"
 
 
+def world_file_name(vocab: Path) -> str:
+    """``default`` for the bundled world, ``STEM-HASH`` for any other: how saves name a world."""
+    return "default" if vocab.resolve() == DEFAULT_VOCAB.resolve() else per_file_name(vocab, 8)
+
+
 def default_save_path(vocab: Path) -> Path:
     """``saves/default.json`` for the bundled world, ``saves/STEM-HASH.json`` for any other."""
-    if vocab.resolve() == DEFAULT_VOCAB.resolve():
-        return data_dir() / "default.json"
-    return data_dir() / f"{per_file_name(vocab, 8)}.json"
+    return data_dir() / f"{world_file_name(vocab)}.json"
 
 
 def speedrun_save_path(vocab: Path, target: str) -> Path:
     """A new file for a speedrun: ``saves/speedruns/WORLD-TARGET-YYYYmmdd-HHMMSS.json``."""
-    world = "default" if vocab.resolve() == DEFAULT_VOCAB.resolve() else per_file_name(vocab, 8)
+    world = world_file_name(vocab)
     slug = re.sub(r"[^a-z0-9]+", "-", target.casefold()).strip("-") or "target"
     base = data_dir() / "speedruns" / f"{world}-{slug}-{time.strftime('%Y%m%d-%H%M%S')}"
     path, n = base.with_name(base.name + ".json"), 1
