@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..engine.combine import Combination, World
-from ..engine.discovery import DiscoveryLog, NotDiscovered, splits_to
+from ..engine.discovery import DiscoveryLog, NotDiscovered, finish_ms, splits_to
 from ..engine.errors import EmbedcraftError, StorageError
 from ..engine.vocab import fold
 from ..engine.savefile import (SaveError, SaveFile, Speedrun, TileState, WorldStamp, backup_path, keep_aside,
@@ -96,10 +96,7 @@ class Session:
     @property
     def finished_ms(self) -> int | None:
         """When the speedrun's target was made; None before that, or without a speedrun."""
-        splits = self.splits
-        if not splits or fold(splits[-1][0]) != fold(self.speedrun.target):
-            return None
-        return splits[-1][1]
+        return finish_ms(self.splits, self.speedrun.target) if self.speedrun is not None else None
 
     @property
     def timer_ms(self) -> int:

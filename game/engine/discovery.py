@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 from .errors import EmbedcraftError
 from .vocab import fold
 
-__all__ = ["Craft", "DiscoveryLog", "NotDiscovered", "format_ms", "splits_to"]
+__all__ = ["Craft", "DiscoveryLog", "NotDiscovered", "finish_ms", "format_ms", "splits_to"]
 
 
 def format_ms(ms: int) -> str:
@@ -31,6 +31,13 @@ def splits_to(crafts: Iterable[Craft], target: str) -> list[tuple[str, int]]:
             if fold(craft.result) == goal:
                 break
     return out
+
+
+def finish_ms(splits: list[tuple[str, int]] | tuple[tuple[str, int], ...], target: str) -> int | None:
+    """A speedrun's final time: the last split's, when that split is ``target``; else None."""
+    if not splits or fold(splits[-1][0]) != fold(target):
+        return None
+    return splits[-1][1]
 
 
 class NotDiscovered(EmbedcraftError):

@@ -18,7 +18,7 @@ from typing import Any
 
 from .atomic import atomic_write_bytes
 from .combine import RULE_VERSION
-from .discovery import Craft, DiscoveryLog, NotDiscovered, splits_to
+from .discovery import Craft, DiscoveryLog, NotDiscovered, finish_ms, splits_to
 from .errors import EmbedcraftError, StorageError
 from .vocab import FORBIDDEN_IN_NAMES, MAX_NAME_CHARS, NOTHING, fold
 
@@ -131,10 +131,7 @@ class SaveFile:
     @property
     def finished_ms(self) -> int | None:
         """The speedrun's time: when its target was first made; None if not (yet)."""
-        splits = self.splits
-        if not splits or fold(splits[-1][0]) != fold(self.speedrun.target):
-            return None
-        return splits[-1][1]
+        return finish_ms(self.splits, self.speedrun.target) if self.speedrun is not None else None
 
     @property
     def splits(self) -> tuple[tuple[str, int], ...]:
