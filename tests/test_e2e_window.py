@@ -137,7 +137,8 @@ def test_play_in_a_real_window(display, tmp_path):
         xdo(env, "type", "mud")
         xdo(env, "key", "Return")
         runs = tmp_path / "speedruns"
-        run = wait_for(lambda: runs.is_dir() and next(runs.iterdir(), None), 10, "the speedrun's save file")
+        # Only a finished save: the atomic writer's temporary (.NAME.json.XXXX.tmp) is there too.
+        run = wait_for(lambda: runs.is_dir() and next(runs.glob("[!.]*.json"), None), 10, "the speedrun's save file")
         drag(env, row(0), (300, 500))  # Water (the run starts from the four elements again)
         drag(env, row(3), (312, 504))  # Earth onto it
         wait_for(lambda: (d := saved(run)) and d["speedrun"]["finished_ms"] is not None, 10, "the finished run")
