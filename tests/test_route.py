@@ -9,7 +9,6 @@ import pytest
 
 from conftest import FakeEmbedder, write
 from game.engine import open_world
-from game.engine.discovery import Craft
 from game.engine.route import RouteError, RouteStep, craft_table, find_route, parse_route, route_text, run_route
 from game.engine.savefile import world_fingerprint
 

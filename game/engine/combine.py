@@ -5,6 +5,11 @@ score rounded to ``SCORE_DECIMALS`` and then by name, so every machine that has 
 vectors gets the same answer. Designer recipes win over the vectors, banned words are never
 in the index, and with a ``nothing_threshold`` a pair whose best score is below it makes
 "Nothing". Every caller (the game, ``try``, ``reach``) goes through :meth:`World.ranked`.
+
+A world's settings refine the rule (see :mod:`game.engine.rule`): the vectors may be centred
+before the index is built, each word's score may be lowered by its hubness (CSLS), and words
+that are only variants of an input may be skipped. The score of a word is then
+``cos(word, a + b) - penalty(word)``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .index import AnnIndex
+from .rule import hub_penalty, variant_pairs
 from .vocab import NOTHING, Element, Vocabulary, fold
 
 __all__ = ["RULE_VERSION", "SCORE_DECIMALS", "Neighbour", "Combination", "World", "name_ranks"]
@@ -24,6 +30,7 @@ __all__ = ["RULE_VERSION", "SCORE_DECIMALS", "Neighbour", "Combination", "World"
 RULE_VERSION = 1  # bump when a change here can change what a pair makes (saves record it)
 SCORE_DECIMALS = 6  # scores equal to this many decimals count as ties, broken by name
 ANN_EXTRA = 8  # extra annoy candidates beyond what is shown, so exact re-ranking can reorder them
+HUB_EXTRA = 40  # more candidates when hubness re-scoring can lift a word past closer ones
 _CHUNK = 512  # pairs re-ranked per numpy step (bounds memory at ~50 MB for 384-d)
 _WORKERS = max(1, min(4, os.cpu_count() or 1))
 _THREADED_FROM = 64  # queries; smaller batches are not worth a thread hand-off
@@ -74,16 +81,20 @@ class World:
     Pure Python and numpy: no pygame, no torch. Build one with :func:`game.engine.open_world`.
     """
 
-    def __init__(self, vocab: Vocabulary, vectors: np.ndarray, index: AnnIndex, items: Sequence[int]) -> None:
+    def __init__(self, vocab: Vocabulary, vectors: np.ndarray, index: AnnIndex, items: Sequence[int],
+                 raw: np.ndarray | None = None) -> None:
         """
         Args:
             vocab: the validated vocabulary.
-            vectors: float32 unit vectors, one row per element in vocabulary order.
+            vectors: float32 unit vectors the rule works with (see :func:`rule.rule_space`),
+                one row per element in vocabulary order; the index holds these.
             index: the Annoy index; its item ``k`` is element ``items[k]``.
             items: element positions of the index items (every element that is not banned).
+            raw: the model's own vectors, before any centring (default: ``vectors``).
         """
         self.vocab = vocab
         self.vectors = vectors
+        self.raw_vectors = vectors if raw is None else raw
         self.index = index
         self._v64 = vectors.astype(np.float64)
         self._items = np.asarray(items, dtype=np.int64)
@@ -93,6 +104,8 @@ class World:
             _pair_key(vocab.index_of(r.a), vocab.index_of(r.b)): vocab.index_of(r.result) for r in vocab.recipes
         }
         self._threshold = vocab.settings.nothing_threshold
+        self.penalty = hub_penalty(vectors, items, vocab.settings)  # per element, or None
+        self._variants = variant_pairs(names, vocab.settings.variants)
         self._memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._pool: ThreadPoolExecutor | None = None
 
@@ -149,7 +162,8 @@ class World:
         pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
         out_ids = np.full((len(pairs), depth), -1, dtype=np.int64)
         out_scores = np.full((len(pairs), depth), np.nan)
-        want = min(depth + 2 + ANN_EXTRA, len(self._items))
+        extra = ANN_EXTRA + (HUB_EXTRA if self.penalty is not None else 0) + (4 if len(self._variants) else 0)
+        want = min(depth + 2 + extra, len(self._items))
         for start in range(0, len(pairs), _CHUNK):
             chunk = pairs[start:start + _CHUNK]
             query = self._v64[chunk[:, 0]] + self._v64[chunk[:, 1]]
@@ -157,7 +171,11 @@ class World:
             query = query / np.where(norms == 0, 1.0, norms)
             cands = self._candidates(query, want)
             valid = (cands >= 0) & (cands != chunk[:, :1]) & (cands != chunk[:, 1:])
+            if len(self._variants):
+                valid &= ~self.is_variant(cands, chunk[:, :1]) & ~self.is_variant(cands, chunk[:, 1:])
             scores = np.einsum("bkd,bd->bk", self._v64[cands], query)
+            if self.penalty is not None:
+                scores -= self.penalty[cands]
             keys = np.rint(scores * 10.0**SCORE_DECIMALS).astype(np.int64) * (len(self._name_rank) + 1)
             keys -= self._name_rank[cands]
             keys[~valid] = _MISSING
@@ -168,6 +186,14 @@ class World:
             out_ids[start:start + len(chunk), :width] = np.where(chosen_ok, take(cands, order, axis=1), -1)
             out_scores[start:start + len(chunk), :width] = np.where(chosen_ok, take(scores, order, axis=1), np.nan)
         return out_ids, out_scores
+
+    def is_variant(self, results: np.ndarray, given: np.ndarray) -> np.ndarray:
+        """Elementwise: is element ``results`` only a variant of element ``given`` under the
+        world's ``variants`` setting (always False with ``"keep"``)?"""
+        if not len(self._variants):
+            return np.zeros(np.broadcast(results, given).shape, dtype=bool)
+        keys = np.asarray(results, dtype=np.int64) * len(self.vocab.elements) + np.asarray(given, dtype=np.int64)
+        return np.isin(keys, self._variants)
 
     # ------------------------------------------------------------------ internals
     def _candidates(self, query: np.ndarray, want: int) -> np.ndarray:
@@ -221,7 +247,8 @@ class World:
     def _score(self, i: int, j: int, k: int) -> float:
         query = self._v64[i] + self._v64[j]
         norm = np.linalg.norm(query)
-        return float(self._v64[k] @ (query / norm)) if norm else 0.0
+        penalty = 0.0 if self.penalty is None else float(self.penalty[k])
+        return float(self._v64[k] @ (query / norm)) - penalty if norm else 0.0
 
     def _combination(self, i: int, j: int, top: int) -> Combination:
         """The memoised ranking of a pair as a Combination naming ``i`` and ``j`` in the order given."""

@@ -21,6 +21,7 @@ __all__ = [
     "Element",
     "Recipe",
     "Settings",
+    "VARIANT_MODES",
     "Vocabulary",
     "check_vocab",
     "load_vocab",
@@ -80,19 +81,40 @@ class Recipe:
 
 @dataclass(frozen=True)
 class Settings:
-    """Engine settings a world may set; every one of them can change results.
+    """Engine settings a world may set; every one of them can change results, so all of them
+    are part of :meth:`Vocabulary.content_hash` (and so of every save's world fingerprint).
 
     Attributes:
-        nothing_threshold: cosine score below which a pair makes "Nothing"; None = never.
+        nothing_threshold: the rule's score below which a pair makes "Nothing"; None = never.
         trees: Annoy trees; None = chosen from the world's size.
         search_k: Annoy nodes inspected per query; None = chosen from the world's size.
-        seed: Annoy's random seed for building the trees.
+        seed: Annoy's random seed for building the trees (and for the hubness sample).
+        template: the text the model embeds for a word, ``{}`` standing for the word (or its
+            ``embed`` text): ``"{}"`` embeds the bare word, ``"a picture of {}"`` adds context.
+        centre: subtract the vocabulary's mean vector before the index is built, so the
+            direction every word shares does not decide results.
+        hubness: CSLS-style local scaling: a word's score is lowered by ``hubness`` times its
+            mean similarity to the pair sums nearest to it, so "hub" words that are close to
+            everything stop winning every pair. 0 = off; 1 = CSLS proper.
+        hubness_k: how many nearest pair sums that mean takes.
+        variants: which candidates count as mere variants of an input and are skipped:
+            ``"keep"`` (none), ``"stem"`` (the same word up to plural, -ing, -ed, spaces and
+            hyphens: Stone/Stones, Fire Place/Fireplace), ``"word"`` (also any result that
+            contains an input as a whole word: Steam -> Steam Locomotive).
     """
 
     nothing_threshold: float | None = None
     trees: int | None = None
     search_k: int | None = None
     seed: int = 42
+    template: str = "{}"
+    centre: bool = False
+    hubness: float = 0.0
+    hubness_k: int = 10
+    variants: str = "keep"
+
+
+VARIANT_MODES = ("keep", "stem", "word")
 
 
 @dataclass(frozen=True)
@@ -434,17 +456,43 @@ class _Parser:
         keys = self.keyed(pairs, tuple(Settings.__dataclass_fields__), "settings")
         values: dict[str, Any] = {}
         limits = {
-            "nothing_threshold": (float, -1.0, 1.0),
+            "nothing_threshold": (float, -2.0, 1.0),
             "trees": (int, 1, 1000),
             "search_k": (int, 1, 10**9),
             "seed": (int, 0, 2**31 - 1),
+            "hubness": (float, 0.0, 2.0),
+            "hubness_k": (int, 1, 1000),
         }
         for key, (_, value_node) in keys.items():
-            kind, lo, hi = limits[key]
-            value = self.number(value_node, f"settings.{key}", kind, lo, hi)
+            what = f"settings.{key}"
+            if key in limits:
+                kind, lo, hi = limits[key]
+                value = self.number(value_node, what, kind, lo, hi)
+            elif key == "centre":
+                value = self.flag(value_node, what)
+            elif key == "template":
+                value = self.string(value_node, what)
+                if value is not None and value.count("{}") != 1:
+                    self.error(value_node, f"{what} must contain {{}} exactly once (where the word goes), "
+                               f"not {value!r}")
+                    value = None
+            else:  # variants
+                value = self.string(value_node, what)
+                if value is not None and value not in VARIANT_MODES:
+                    self.error(value_node, f"{what} must be one of {', '.join(VARIANT_MODES)}, not {value!r}")
+                    value = None
             if value is not None:
                 values[key] = value
         return Settings(**values)
+
+    def flag(self, node: yaml.Node, what: str) -> bool | None:
+        if not self.visit(node):
+            return None
+        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else node
+        if not isinstance(value, bool):
+            self.error(node, f"{what} must be true or false")
+            return None
+        return value
 
     def elements(self, node: yaml.Node, known: dict[str, tuple[str, yaml.Node]]) -> list[Element]:
         pairs = self.mapping(node, "elements")

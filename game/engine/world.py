@@ -11,6 +11,7 @@ from ..paths import data_dir, per_file_name
 from .combine import World
 from .embed import EmbeddingCache, Embedder, LazyEmbedder
 from .errors import StorageError
+from .rule import embed_text, rule_space
 from .index import AnnIndex, IndexManifest, INDEX_FORMAT_VERSION, METRIC, auto_search_k, auto_trees, vectors_hash
 from .vocab import Vocabulary, load_vocab
 
@@ -69,13 +70,14 @@ def open_world(
     vocab = vocab or load_vocab(path)
     folder = cache_dir or cache_dir_for(path)
     embedder = embedder or LazyEmbedder(notify=say)
-    texts = [e.text for e in vocab.elements]
+    settings = vocab.settings
+    texts = [embed_text(settings, e.text) for e in vocab.elements]
     cache = EmbeddingCache(folder, notify=say)
-    vectors, embedded = cache.vectors_for(texts, embedder, progress)
+    raw, embedded = cache.vectors_for(texts, embedder, progress)
 
     banned = set(vocab.banned)
     items = [i for i, e in enumerate(vocab.elements) if e.name not in banned]
-    settings = vocab.settings
+    vectors = rule_space(raw, items, settings)
     trees = settings.trees or auto_trees(len(items))
     expected = IndexManifest(
         format_version=INDEX_FORMAT_VERSION,
@@ -101,6 +103,6 @@ def open_world(
             index.save(ann_path, manifest_path)
         except StorageError as exc:
             say(f"{exc}; the index is kept in memory only")
-    world = World(vocab, vectors, index, items)
+    world = World(vocab, vectors, index, items, raw=raw)
     return world, BuildReport(embedded, bool(reason), reason, folder)
 

@@ -1,0 +1,158 @@
+"""The rule's refinements: prompt template, centring, hubness (CSLS) and variant exclusion,
+each a world setting that changes results only when switched on and is part of the fingerprint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import FakeEmbedder, write
+from game.engine import open_world
+from game.engine.errors import VocabError
+from game.engine.rule import hub_penalty, is_variant, rule_space, stem_key, variant_pairs
+from game.engine.vocab import Settings, check_vocab, load_vocab, parse_vocab
+
+HEAD = "format_version: 1\nname: Rule\nstarting: [A, B]\n"
+
+
+def _world(tmp_path, elements: dict[str, list[float]], settings: str = "", name: str = "rule.yaml"):
+    body = "".join(f"  {k}: \"⭐\"\n" for k in elements)
+    path = write(tmp_path / name, HEAD + (f"settings:\n{settings}" if settings else "") + "elements:\n" + body)
+    fake = FakeEmbedder(dim=len(next(iter(elements.values()))), table=elements)
+    return open_world(path, embedder=fake, cache_dir=tmp_path / (name + ".cache"))[0]
+
+
+@pytest.mark.parametrize("names, same", [
+    (("Stone", "Stones"), True), (("Berry", "Berries"), True), (("Fire Place", "Fireplace"), True),
+    (("Burning", "Burn"), True), (("Box", "Boxes"), True), (("Snow-man", "Snowman"), True),
+    (("Glass", "Glas"), False), (("Bus", "Bu"), False), (("Fire", "Fireplace"), False), (("Steam", "Stream"), False),
+])
+def test_stem_key_joins_plurals_and_spellings_only(names, same):
+    assert (stem_key(names[0]) == stem_key(names[1])) is same
+
+
+def test_is_variant_by_mode():
+    assert not is_variant("Stones", "Stone", "keep")
+    assert is_variant("Stones", "Stone", "stem") and is_variant("Stones", "Stone", "word")
+    assert not is_variant("Steam Locomotive", "Steam", "stem")
+    assert is_variant("Steam Locomotive", "Steam", "word")
+    assert not is_variant("Snowman", "Snow", "word")  # a compound written as one word is a new thing
+    assert not is_variant("Fire Truck", "Water", "word")
+
+
+def test_variant_pairs_lists_result_given_keys():
+    names = ["Steam", "Steam Engine", "Stone", "Stones", "Engine"]
+    n = len(names)
+    stem = set(variant_pairs(names, "stem").tolist())
+    assert stem == {2 * n + 3, 3 * n + 2}
+    word = set(variant_pairs(names, "word").tolist())
+    assert word == stem | {1 * n + 0, 1 * n + 4}
+    assert variant_pairs(names, "keep").size == 0
+
+
+def test_settings_are_parsed_and_checked(tmp_path):
+    good = parse_vocab(HEAD + "settings:\n  template: 'a photo of {}'\n  centre: true\n  hubness: 0.5\n"
+                       "  hubness_k: 5\n  variants: word\nelements:\n  A: '⭐'\n  B: '⭐'\n", "good.yaml")[0]
+    assert good.settings == Settings(template="a photo of {}", centre=True, hubness=0.5, hubness_k=5, variants="word")
+    bad = write(tmp_path / "bad.yaml", HEAD + "settings:\n  template: no slot\n  centre: yes please\n"
+                "  hubness: 3\n  variants: plural\nelements:\n  A: '⭐'\n  B: '⭐'\n")
+    messages = [str(e) for e in check_vocab(bad)]
+    assert any("bad.yaml:5:13" in m and "template" in m and "{}" in m for m in messages), messages
+    assert any(":6:11" in m and "true or false" in m for m in messages), messages
+    assert any(":7:12" in m and "between 0.0 and 2.0" in m for m in messages), messages
+    assert any(":8:13" in m and "keep, stem, word" in m for m in messages), messages
+    with pytest.raises(VocabError):
+        load_vocab(bad)
+
+
+def test_every_setting_changes_the_content_hash():
+    base = parse_vocab(HEAD + "elements:\n  A: '⭐'\n  B: '⭐'\n", "x.yaml")[0]
+    hashes = {base.content_hash()}
+    for line in ("template: 'the {}'", "centre: true", "hubness: 1", "hubness_k: 3", "variants: stem"):
+        v = parse_vocab(HEAD + f"settings:\n  {line}\nelements:\n  A: '⭐'\n  B: '⭐'\n", "x.yaml")[0]
+        hashes.add(v.content_hash())
+    assert len(hashes) == 6
+
+
+def test_template_is_what_the_model_embeds(tmp_path):
+    path = write(tmp_path / "t.yaml", HEAD + "settings:\n  template: 'a picture of {}'\nelements:\n"
+                 "  A: '⭐'\n  B: {embed: 'the letter b'}\n")
+    fake = FakeEmbedder()
+    open_world(path, embedder=fake, cache_dir=tmp_path / "c")
+    assert fake.calls == [["a picture of A", "a picture of the letter b"]]
+
+
+def test_centring_subtracts_the_mean_of_indexed_words():
+    raw = np.array([[1.0, 0.1], [1.0, -0.1], [0.0, 1.0]], dtype=np.float32)
+    raw /= np.linalg.norm(raw, axis=1, keepdims=True)
+    assert rule_space(raw, [0, 1], Settings()) is raw
+    centred = rule_space(raw, [0, 1], Settings(centre=True))  # the mean of the indexed rows only
+    np.testing.assert_allclose(np.linalg.norm(centred[:2], axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(centred[0], [0.0, 1.0], atol=1e-6)  # the shared x direction is gone
+    np.testing.assert_allclose(centred[1], [0.0, -1.0], atol=1e-6)
+
+
+def test_hub_penalty_is_largest_for_the_word_close_to_every_pair():
+    rng = np.random.default_rng(0)
+    common = np.eye(16)[0]
+    spread = 2.0 * common + rng.standard_normal((40, 16))  # words share a direction, as real embeddings do
+    hub = common + 0.01 * rng.standard_normal(16)  # the shared direction itself: near every pair sum
+    v = np.vstack([spread, hub])
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    items = list(range(len(v)))
+    assert hub_penalty(v, items, Settings()) is None
+    penalty = hub_penalty(v, items, Settings(hubness=1.0, hubness_k=5))
+    assert penalty.argmax() == 40
+    half = hub_penalty(v, items, Settings(hubness=0.5, hubness_k=5))
+    np.testing.assert_allclose(half, penalty / 2)
+    sampled = hub_penalty(np.vstack([v] * 100), list(range(4100)), Settings(hubness=1.0))
+    assert sampled.shape == (4100,) and np.all(sampled > 0)  # the sampled path: more pairs than HUB_SAMPLE
+
+
+def test_hubness_stops_a_hub_winning_pairs(tmp_path):
+    rng = np.random.default_rng(1)
+    common = np.eye(12)[0]
+    words = {f"W{i}": list(3.0 * common + rng.standard_normal(12)) for i in range(40)}
+    middle = common
+    words = {"A": words.pop("W0"), "B": words.pop("W1"), **words, "Hub": list(middle)}
+    names = list(words)
+    pairs = [(a, b) for i, a in enumerate(names[:-1]) for b in names[i + 1:-1]]
+
+    def hub_share(world) -> float:
+        return sum(c.result == "Hub" for c in world.combine_many(pairs)) / len(pairs)
+
+    plain = _world(tmp_path, words)
+    scaled = _world(tmp_path, words, "  hubness: 1.0\n", name="scaled.yaml")
+    assert hub_share(plain) > 0.2
+    assert hub_share(scaled) < hub_share(plain) / 2
+    result = scaled.combine("W5", "W6")
+    exact = scaled.vectors.astype(np.float64)
+    q = exact[names.index("W5")] + exact[names.index("W6")]
+    q /= np.linalg.norm(q)
+    expected = exact @ q - scaled.penalty
+    expected[[names.index("W5"), names.index("W6")]] = -np.inf
+    assert result.result == names[int(np.argmax(expected))]
+    assert result.score == pytest.approx(float(expected.max()))
+
+
+def test_variants_setting_skips_variants_of_the_inputs(tmp_path):
+    e = {"A": [1, 0, 0, 0], "B": [0, 1, 0, 0], "Steam": [1, 1, 0, 0], "Steams": [1, 1, 0.05, 0],
+         "Steam Engine": [1, 1, 0.2, 0], "Kettle": [1, 1, 0.4, 0.3]}
+    keep = _world(tmp_path, e)
+    assert keep.combine("Steam", "Steam").result == "Steams"
+    stem = _world(tmp_path, e, "  variants: stem\n", name="stem.yaml")
+    assert stem.combine("Steam", "Steam").result == "Steam Engine"
+    assert stem.combine("A", "B").result == "Steam"  # variants of other words are fine
+    word = _world(tmp_path, e, "  variants: word\n", name="word.yaml")
+    assert word.combine("Steam", "Steam").result == "Kettle"
+    assert "Steams" not in [n.name for n in word.combine("Steam", "A", top=5).runners_up]
+
+
+def test_centre_setting_builds_the_index_over_centred_vectors(tmp_path):
+    e = {"A": [1, 0.2, 0], "B": [1, -0.2, 0], "C": [1, 0, 0.2], "D": [1, 0, -0.2]}
+    world = _world(tmp_path, e, "  centre: true\n")
+    assert abs(float(world.vectors.mean(axis=0)[0])) < 1e-6  # the shared direction is gone
+    np.testing.assert_allclose(np.linalg.norm(world.raw_vectors[0]), 1.0, rtol=1e-6)
+    assert not np.allclose(world.vectors, world.raw_vectors)
+    # The rule works in the centred space: A + B points nowhere in particular, C + D neither.
+    assert world.combine("A", "C").result in ("B", "D")
