@@ -7,6 +7,7 @@ import os
 import json
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence, TextIO
 
@@ -14,11 +15,13 @@ from . import __version__
 from .engine import Combination, EmbedcraftError, World, check_vocab, load_vocab, open_world, reach
 from .engine.atomic import atomic_write_bytes, atomic_write_text
 from .engine.discovery import format_ms
+from .engine.quality import SPREAD_FIRST, evaluate, explain, read_pairs, spread
+from .engine.vocab import Settings, override_settings
 from .engine.route import craft_table, find_route, read_route, route_text, run_route
 from .engine.savefile import SaveError, SaveFile, backup_path, read_save, world_fingerprint, write_save
 from .engine.sharecode import decode_save, encode_save
 from .engine.verify import verify_file
-from .paths import DEFAULT_VOCAB, data_dir, default_save_path
+from .paths import DEFAULT_VOCAB, QUALITY_PAIRS, data_dir, default_save_path
 from .progress import ProgressBar
 
 __all__ = ["main", "build_parser"]
@@ -58,6 +61,32 @@ def build_parser() -> argparse.ArgumentParser:
     reach_cmd.add_argument("path", nargs="?", type=Path, default=DEFAULT_VOCAB, help=path_help)
     reach_cmd.add_argument("--json", action="store_true", help="print one JSON object")
     reach_cmd.set_defaults(handler=cmd_vocab_reach)
+
+    set_help = "try the world with a setting changed, e.g. --set hubness=0.5 (repeatable)"
+    quality = vocab_commands.add_parser(
+        "quality", help="hit@1/hit@5 on expected answers, spread and hubness of results",
+        description="Score the rule on pairs with the answers a person expects (hit@1, hit@5), and look at all "
+                    f"pairs of the first {SPREAD_FIRST} elements: distinct results, the most frequent result's "
+                    "share (hubness) and how often a result is only a variant of an input. Recipes are not counted.")
+    quality.add_argument("path", nargs="?", type=Path, default=DEFAULT_VOCAB, help=path_help)
+    quality.add_argument("--pairs", type=Path, action="append", metavar="FILE",
+                         help="evaluation file, `A + B = C | D` a line (repeatable; default: "
+                              + ", ".join(_shown(p) for p in QUALITY_PAIRS) + ")")
+    quality.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=set_help)
+    quality.add_argument("--misses", action="store_true", help="list every pair the rule got wrong")
+    quality.add_argument("--json", action="store_true", help="print one JSON object")
+    quality.set_defaults(handler=cmd_vocab_quality)
+
+    why = vocab_commands.add_parser(
+        "why", help="why does A + B make what it makes? candidates and scores under each rule",
+        description="Show the best words for a pair under each refinement of the rule: plain cosine, centred "
+                    "vectors, CSLS hubness scaling and this world's own settings (with variants it skips), "
+                    "and what a designer recipe or the Nothing threshold changes.")
+    why.add_argument("names", nargs="+", metavar="NAME", help="two element names, or `A + B` in quotes")
+    why.add_argument("--vocab", type=Path, default=DEFAULT_VOCAB, help=path_help)
+    why.add_argument("--top", type=_non_negative, default=6, metavar="K", help="words shown per rule (default 6)")
+    why.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=set_help)
+    why.set_defaults(handler=cmd_vocab_why)
 
     play = commands.add_parser("play", help="open the game window",
                                description="Open the game on a world; progress is saved as you play and on exit.")
@@ -211,6 +240,76 @@ def cmd_vocab_reach(args: argparse.Namespace) -> int:
             print(f"  {world.element(name).label}")
     else:
         print("unreachable: none")
+    return 0
+
+
+def _open_with(path: Path, assignments: list[str]) -> World:
+    """The world in ``path``, with ``--set KEY=VALUE`` settings applied when there are any."""
+    if not assignments:
+        return _open(path)[0]
+    vocab = load_vocab(path)
+    settings = override_settings(vocab.settings, assignments)
+    bar = ProgressBar("embedding", "words")
+    world, _ = open_world(path, notify=_note, progress=bar, vocab=vocab, settings=settings)
+    bar.close()
+    return world
+
+
+def cmd_vocab_quality(args: argparse.Namespace) -> int:
+    files = args.pairs or list(QUALITY_PAIRS)
+    sets = [(path, read_pairs(path)) for path in files]
+    world = _open_with(args.path, args.set)
+    scores = [(path, evaluate(world, pairs)) for path, pairs in sets]
+    shape = spread(world)
+    if args.json:
+        print(json.dumps({"world": world.vocab.name, "settings": asdict(world.vocab.settings),
+                          "pairs": {_shown(path): score.to_json() for path, score in scores},
+                          "spread": shape.to_json()}, ensure_ascii=False))
+        return 0
+    changed = {k: v for k, v in asdict(world.vocab.settings).items() if v != getattr(Settings(), k)}
+    print(f"{world.vocab.name!r} ({len(world.elements)} elements); settings: "
+          + (", ".join(f"{k}={v}" for k, v in changed.items()) or "all default"))
+    for path, score in scores:
+        print(f"  {_shown(path)}: hit@1 {score.hit1_rate:6.1%}  hit@5 {score.hit5_rate:6.1%}  "
+              f"({score.hit1}/{score.hit5} of {score.scored} pairs)")
+        if score.unknown:
+            print(f"    not in this world (pairs skipped): {', '.join(score.unknown)}")
+        if args.misses:
+            for miss in score.misses:
+                print(f"    line {miss.pair.line}: {miss.pair.text}  -> {miss.got or 'Nothing'}")
+    data = shape.to_json()
+    print(f"  all {shape.pairs} pairs of the first {shape.elements} elements: {shape.distinct} distinct results; "
+          f"most frequent {data['hub']} {shape.hub_share:.1%}; variant of an input {data['variant_share']:.1%}; "
+          f"contains an input {data['contains_share']:.1%}; Nothing {data['nothing_share']:.1%}")
+    print("  top results: " + ", ".join(f"{name} {count}" for name, count in shape.top))
+    return 0
+
+
+def cmd_vocab_why(args: argparse.Namespace) -> int:
+    a, b = _split_pair(args.names)
+    world = _open_with(args.vocab, args.set)
+    combination = world.combine(a, b, top=0)
+    candidates, labels = explain(world, a, b, top=args.top)
+    print(_describe(world, combination))
+    settings = world.vocab.settings
+    print(f"settings: centre={settings.centre} hubness={settings.hubness:g} (k={settings.hubness_k}) "
+          f"variants={settings.variants} template={settings.template!r} nothing_threshold={settings.nothing_threshold}")
+    print("rank under each rule (" + "; ".join(f"{k} = {v}" for k, v in labels.items()) + "):")
+    print(f"  {'word':<24} {'cosine':>12} {'centred':>12} {'penalty':>8} {'csls':>12} {'final':>12}")
+
+    def cell(score: float | None, rank: int) -> str:
+        return f"{'-':>12}" if score is None or not rank else f"{score:7.4f} #{rank:<3}"
+
+    for c in candidates:
+        csls = c.centred - c.penalty if settings.centre else c.cosine - c.penalty
+        label = world.element(c.name).label
+        print(f"  {label:<24} {cell(c.cosine, c.ranks['cosine'])} {cell(c.centred, c.ranks['centred'])} "
+              f"{c.penalty:8.4f} {cell(csls, c.ranks['csls'])} {cell(c.final, c.ranks['final'])}"
+              + (f"  {c.note}" if c.note else ""))
+    if combination.rule == "recipe":
+        print(f"a designer recipe makes it {combination.result}, whatever the scores")
+    elif combination.rule == "nothing" and settings.nothing_threshold is not None:
+        print(f"the best score is below nothing_threshold {settings.nothing_threshold}, so it makes Nothing")
     return 0
 
 

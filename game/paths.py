@@ -8,10 +8,12 @@ import re
 import time
 from pathlib import Path
 
-__all__ = ["REPO_ROOT", "DEFAULT_VOCAB", "data_dir", "default_save_path", "per_file_name", "speedrun_save_path"]
+__all__ = ["REPO_ROOT", "DEFAULT_VOCAB", "QUALITY_PAIRS", "data_dir", "default_save_path", "per_file_name", "speedrun_save_path"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VOCAB = REPO_ROOT / "vocab" / "default.yaml"
+QUALITY_DIR = REPO_ROOT / "benchmarks" / "quality"
+QUALITY_PAIRS = (QUALITY_DIR / "tune.txt", QUALITY_DIR / "heldout.txt")  # the default world's evaluation set
 HOME_ENV = "EMBEDCRAFT_HOME"  # moves all user data (saves, settings, fallback caches)
 
 

@@ -119,6 +119,11 @@ class World:
         return self.vocab.get(name)
 
     @property
+    def items(self) -> np.ndarray:
+        """Element positions of the words in the index (every element that is not banned)."""
+        return self._items
+
+    @property
     def starting(self) -> tuple[Element, ...]:
         return tuple(self.vocab.get(n) for n in self.vocab.starting)
 

@@ -7,7 +7,7 @@ import hashlib
 import json
 import math
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,6 +25,7 @@ __all__ = [
     "Vocabulary",
     "check_vocab",
     "load_vocab",
+    "override_settings",
     "parse_vocab",
     "fold",
 ]
@@ -188,6 +189,32 @@ def load_vocab(path: str | Path) -> Vocabulary:
         raise errors[0]
     assert vocab is not None
     return vocab
+
+
+def override_settings(base: Settings, assignments: list[str], source: str = "--set") -> Settings:
+    """``base`` with ``KEY=VALUE`` assignments applied, validated like a file's ``settings:``
+    (``centre=true``, ``hubness=0.5``, ``nothing_threshold=null`` to switch it off).
+
+    Raises:
+        VocabError: the first bad assignment (its line is its position among the assignments).
+    """
+    lines = []
+    for number, text in enumerate(assignments, 1):
+        key, eq, value = text.partition("=")
+        if not eq or not key.strip():
+            raise VocabError(Path(source), number, 1, f"expected KEY=VALUE, got {text!r}")
+        lines.append(f"{key.strip()}: {value.strip() or 'null'}")
+    parser = _Parser(Path(source))
+    try:
+        node = yaml.compose("\n".join(lines) or "{}", Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise VocabError(Path(source), 1, 1, f"cannot read the settings: {exc}") from None
+    given = parser.settings(node)
+    if parser.errors:
+        raise parser.errors[0]
+    keys = [line.split(":", 1)[0] for line in lines]
+    nulls = {k: None for k, line in zip(keys, lines) if line.endswith(": null") and k == "nothing_threshold"}
+    return replace(base, **{k: getattr(given, k) for k in keys}, **nulls)
 
 
 def check_vocab(path: str | Path) -> list[VocabError]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -13,7 +15,7 @@ from .embed import EmbeddingCache, Embedder, LazyEmbedder
 from .errors import StorageError
 from .rule import embed_text, rule_space
 from .index import AnnIndex, IndexManifest, INDEX_FORMAT_VERSION, METRIC, auto_search_k, auto_trees, vectors_hash
-from .vocab import Vocabulary, load_vocab
+from .vocab import Settings, Vocabulary, load_vocab
 
 __all__ = ["BuildReport", "open_world", "cache_dir_for"]
 
@@ -50,6 +52,7 @@ def open_world(
     progress: Progress | None = None,
     cache_dir: Path | None = None,
     vocab: Vocabulary | None = None,
+    settings: Settings | None = None,
 ) -> tuple[World, BuildReport]:
     """Load the world in the vocabulary file ``path``, embedding and indexing what is missing.
 
@@ -60,6 +63,9 @@ def open_world(
         progress: receives ``(done, total)`` while words are embedded.
         cache_dir: where vectors and the index live; defaults to :func:`cache_dir_for`.
         vocab: an already loaded vocabulary of ``path`` (skips reading it again).
+        settings: try the world with these settings instead of the file's (``vocab quality
+            --set``): the index (and, for another template, the vectors) live in
+            ``NAME.cache/variants/`` so the world's own cache is never replaced.
 
     Raises:
         VocabError: the vocabulary is invalid. ModelUnavailable: words need embedding and the
@@ -69,10 +75,16 @@ def open_world(
     say = notify or (lambda message: None)
     vocab = vocab or load_vocab(path)
     folder = cache_dir or cache_dir_for(path)
+    vectors_folder = folder
+    if settings is not None and settings != vocab.settings:
+        if settings.template != vocab.settings.template:
+            vectors_folder = folder / "variants" / ("template-" + _short_hash(settings.template))
+        vocab = replace(vocab, settings=settings)
+        folder = folder / "variants" / _short_hash(json.dumps(asdict(settings), sort_keys=True))
     embedder = embedder or LazyEmbedder(notify=say)
     settings = vocab.settings
     texts = [embed_text(settings, e.text) for e in vocab.elements]
-    cache = EmbeddingCache(folder, notify=say)
+    cache = EmbeddingCache(vectors_folder, notify=say)
     raw, embedded = cache.vectors_for(texts, embedder, progress)
 
     banned = set(vocab.banned)
@@ -106,3 +118,7 @@ def open_world(
     world = World(vocab, vectors, index, items, raw=raw)
     return world, BuildReport(embedded, bool(reason), reason, folder)
 
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
