@@ -11,10 +11,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence, TextIO
 
+import yaml
+
 from . import __version__
 from .engine import Combination, EmbedcraftError, World, check_vocab, load_vocab, open_world, reach
+from .engine.reach import table_depths
 from .engine.atomic import atomic_write_bytes, atomic_write_text
 from .engine.discovery import format_ms
+from .engine.embed import LazyEmbedder
+from .engine.emojis import EmojiSuggester, fill_emoji
 from .engine.quality import SPREAD_FIRST, evaluate, explain, read_pairs, spread
 from .engine.vocab import Settings, override_settings
 from .engine.route import craft_table, find_route, read_route, route_text, run_route
@@ -87,6 +92,31 @@ def build_parser() -> argparse.ArgumentParser:
     why.add_argument("--top", type=_non_negative, default=6, metavar="K", help="words shown per rule (default 6)")
     why.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=set_help)
     why.set_defaults(handler=cmd_vocab_why)
+
+    emoji_cmd = vocab_commands.add_parser(
+        "emoji", help="suggest emoji for elements that have none",
+        description="Suggest an emoji for every element without one: the emoji whose English name (from the "
+                    "`emoji` package) is nearest the element in embedding space. Write new words as bare "
+                    "`Name:` lines, then run this (with --write to fill the first suggestion in).")
+    emoji_cmd.add_argument("path", nargs="?", type=Path, default=DEFAULT_VOCAB, help=path_help)
+    emoji_cmd.add_argument("--top", type=_non_negative, default=3, metavar="K", help="suggestions per element (default 3)")
+    emoji_cmd.add_argument("--all", action="store_true",
+                           help="suggest for every element, and count how often the file's emoji is among them")
+    emoji_cmd.add_argument("--write", action="store_true",
+                           help="write the first suggestion into bare `Name:` lines (the old file is kept as .bak)")
+    emoji_cmd.set_defaults(handler=cmd_vocab_emoji)
+
+    map_cmd = vocab_commands.add_parser(
+        "map", help="draw the vocabulary in 2-D (PCA) as a PNG, coloured by crafting depth",
+        description="Draw every word at its place on the first two principal components of the rule's vectors, "
+                    "coloured by the depth at which it can first be crafted (grey: unreachable), labelled with "
+                    "emoji and names where they fit. Look for empty regions and tight clusters.")
+    map_cmd.add_argument("path", nargs="?", type=Path, default=DEFAULT_VOCAB, help=path_help)
+    map_cmd.add_argument("--out", type=Path, required=True, metavar="PNG", help="image to write (PNG)")
+    map_cmd.add_argument("--size", type=_image_size, default=(2400, 1600), metavar="WxH",
+                         help="image size in pixels (default 2400x1600)")
+    map_cmd.add_argument("--labels", choices=("both", "emoji", "name"), default="both", help="what labels show")
+    map_cmd.set_defaults(handler=cmd_vocab_map)
 
     play = commands.add_parser("play", help="open the game window",
                                description="Open the game on a world; progress is saved as you play and on exit.")
@@ -311,6 +341,77 @@ def cmd_vocab_why(args: argparse.Namespace) -> int:
     elif combination.rule == "nothing" and settings.nothing_threshold is not None:
         print(f"the best score is below nothing_threshold {settings.nothing_threshold}, so it makes Nothing")
     return 0
+
+
+def cmd_vocab_emoji(args: argparse.Namespace) -> int:
+    if args.write and args.all:
+        raise EmbedcraftError("--write fills in missing emoji only; leave out --all")
+    world, _ = _open(args.path)
+    wanted = [k for k, e in enumerate(world.elements) if args.all or not e.emoji]
+    if not wanted:
+        print(f"every element of {world.vocab.name!r} has an emoji (--all suggests for all of them)")
+        return 0
+    suggester = EmojiSuggester(LazyEmbedder(notify=_note), data_dir() / "cache" / "emoji-names", notify=_note)
+    found = suggester.suggest(world.raw_vectors[wanted], max(1, args.top))
+    first = agree = 0
+    for k, options in zip(wanted, found):
+        element = world.elements[k]
+        pick = options[0]
+        others = "; also " + ", ".join(f"{o.emoji} {o.name} {o.score:.2f}" for o in options[1:]) if options[1:] else ""
+        mine = ""
+        if element.emoji:
+            shown = [o.emoji.replace("\ufe0f", "") for o in options]
+            own = element.emoji.replace("\ufe0f", "")
+            first += shown[0] == own
+            agree += own in shown
+            mine = f"  (file: {element.emoji}{' - among the suggestions' if own in shown else ''})"
+        print(f"{_yaml_key(element.name)}: \"{pick.emoji}\"  # {pick.name} {pick.score:.2f}{others}{mine}")
+    if args.all:
+        have = sum(1 for k in wanted if world.elements[k].emoji)
+        print(f"the file's emoji is the first suggestion for {first} of {have} elements "
+              f"and among the first {max(1, args.top)} for {agree}")
+    if args.write:
+        path = Path(args.path)
+        text = path.read_text(encoding="utf-8")
+        chosen = {world.elements[k].name: options[0].emoji for k, options in zip(wanted, found)}
+        new_text, left = fill_emoji(text, chosen)
+        if new_text != text:
+            atomic_write_bytes(backup_path(path), text.encode("utf-8"))
+            atomic_write_text(path, new_text)
+        print(f"wrote {len(chosen) - len(left)} emoji into {_shown(path)} (the old file is {backup_path(path).name})")
+        if left:
+            print("not written (mapping form; add `emoji:` yourself): " + ", ".join(left))
+    return 0
+
+
+def cmd_vocab_map(args: argparse.Namespace) -> int:
+    if args.out.suffix.lower() != ".png":
+        raise EmbedcraftError(f"--out must name a .png file, not {args.out}")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from .client.vocab_map import draw_map  # pygame only for this command
+
+    world, report = _open(args.path)
+    bar = ProgressBar("reach", "pairs")
+    table = craft_table(world, report.cache_dir, world_fingerprint(world), progress=bar)
+    bar.close()
+    summary = draw_map(world, table_depths(world, table), args.out, size=args.size, labels=args.labels)
+    print(f"wrote {_shown(args.out)}: {summary.elements} words, {summary.labelled} labelled, "
+          f"{summary.unreachable} unreachable (grey); PC1 {summary.variance[0]:.1%}, PC2 {summary.variance[1]:.1%} "
+          "of the variance")
+    return 0
+
+
+def _image_size(text: str) -> tuple[int, int]:
+    w, x, h = text.lower().partition("x")
+    if not x or not w.isdigit() or not h.isdigit() or not (600 <= int(w) <= 10000 and 400 <= int(h) <= 10000):
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT between 600x400 and 10000x10000, not {text!r}")
+    return int(w), int(h)
+
+
+def _yaml_key(name: str) -> str:
+    """``name`` as a YAML key: quoted when YAML would read it as something else."""
+    plain = yaml.safe_load(f"{name}: x") if name.strip() == name else None
+    return name if isinstance(plain, dict) and list(plain) == [name] else json.dumps(name, ensure_ascii=False)
 
 
 def cmd_play(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import numpy as np
 
 from .combine import World
 
-__all__ = ["ReachResult", "reach"]
+__all__ = ["ReachResult", "reach", "table_depths"]
 
 _BATCH = 8_192  # pairs per call into the combination rule; the progress bar moves once per batch
 
@@ -106,3 +106,26 @@ def reach(world: World, progress: Callable[[int, int], None] | None = None, keep
         table=(np.concatenate(kept_pairs or [np.zeros((0, 2), np.int32)]),
                np.concatenate(kept_results or [np.zeros(0, np.int32)])) if keep_table else None,
     )
+
+
+def table_depths(world: World, table: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Each element's depth (as :func:`reach` counts it) from a craft table; -1 = unreachable.
+
+    A result's depth is one more than the deeper input of the shallowest pair that makes it.
+    """
+    pairs, results = table
+    depth = np.full(len(world.elements), -1, dtype=np.int64)
+    depth[[world.vocab.index_of(name) for name in world.vocab.starting]] = 0
+    made = results >= 0
+    pairs, results = pairs[made], results[made]
+    level = 0
+    while True:
+        known = depth >= 0
+        ready = known[pairs[:, 0]] & known[pairs[:, 1]] & ~known[results]
+        ready &= np.maximum(depth[pairs[:, 0]], depth[pairs[:, 1]]) == level
+        level += 1
+        if not ready.any():
+            if not (known[pairs[:, 0]] & known[pairs[:, 1]] & ~known[results]).any():
+                return depth
+            continue
+        depth[np.unique(results[ready])] = level
