@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import yaml
@@ -20,7 +19,7 @@ from .errors import EmbedcraftError
 
 __all__ = ["MAX_EMOJI_VERSION", "EmojiName", "Suggestion", "catalogue", "EmojiSuggester", "fill_emoji"]
 
-MAX_EMOJI_VERSION = 15.0  # assets/fonts/NotoColorEmoji.ttf draws Emoji 15.0; newer ones show as boxes
+MAX_EMOJI_VERSION = 15.1  # assets/fonts/NotoColorEmoji.ttf draws Emoji 15.1; newer ones show as boxes
 _SKIN_TONES = {chr(c) for c in range(0x1F3FB, 0x1F400)}
 _REGIONAL = (0x1F1E6, 0x1F1FF)
 _TAGS = (0xE0020, 0xE007F)
