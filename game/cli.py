@@ -14,8 +14,8 @@ from typing import Iterable, Iterator, Sequence, TextIO
 import yaml
 
 from . import __version__
-from .engine import Combination, EmbedcraftError, World, check_vocab, load_vocab, open_world, reach
-from .engine.reach import table_depths
+from .engine import Combination, EmbedcraftError, World, check_vocab, load_vocab, open_world
+from .engine.reach import reach_from_table, table_depths
 from .engine.atomic import atomic_write_bytes, atomic_write_text
 from .engine.discovery import format_ms
 from .engine.embed import LazyEmbedder
@@ -251,11 +251,18 @@ def cmd_vocab_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_vocab_reach(args: argparse.Namespace) -> int:
-    world, _ = _open(args.path)
-    bar = ProgressBar("reach", "pairs")
-    result = reach(world, progress=bar)
+def _craft_table(world: World, report) -> tuple:
+    """Every pair of reachable elements and what it makes, from the world's cache when it is
+    up to date (``reach``, ``map`` and ``route find`` share it), else crafted with a progress bar."""
+    bar = ProgressBar("crafting every pair", "pairs")
+    table = craft_table(world, report.cache_dir, world_fingerprint(world), progress=bar)
     bar.close()
+    return table
+
+
+def cmd_vocab_reach(args: argparse.Namespace) -> int:
+    world, report = _open(args.path)
+    result = reach_from_table(world, _craft_table(world, report))
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
         return 0
@@ -391,10 +398,8 @@ def cmd_vocab_map(args: argparse.Namespace) -> int:
     from .client.vocab_map import draw_map  # pygame only for this command
 
     world, report = _open(args.path)
-    bar = ProgressBar("reach", "pairs")
-    table = craft_table(world, report.cache_dir, world_fingerprint(world), progress=bar)
-    bar.close()
-    summary = draw_map(world, table_depths(world, table), args.out, size=args.size, labels=args.labels)
+    summary = draw_map(world, table_depths(world, _craft_table(world, report)), args.out, size=args.size,
+                       labels=args.labels)
     print(f"wrote {_shown(args.out)}: {summary.elements} words, {summary.labelled} labelled, "
           f"{summary.unreachable} unreachable (grey); PC1 {summary.variance[0]:.1%}, PC2 {summary.variance[1]:.1%} "
           "of the variance")
@@ -447,9 +452,7 @@ def cmd_route_run(args: argparse.Namespace) -> int:
 def cmd_route_find(args: argparse.Namespace) -> int:
     world, report = _open(args.vocab)
     target = world.element(" ".join(args.target)).name
-    bar = ProgressBar("crafting every pair", "pairs")
-    table = craft_table(world, report.cache_dir, world_fingerprint(world), progress=bar)
-    bar.close()
+    table = _craft_table(world, report)
     found = find_route(world, target, table, time_limit=args.time_limit)
     if found is None:
         raise EmbedcraftError(f"{target} cannot be made from {', '.join(world.vocab.starting)} "

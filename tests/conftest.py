@@ -116,6 +116,17 @@ def default_world(default_copy):
     return world
 
 
+@pytest.fixture(scope="session")
+def default_table(default_copy, default_world):
+    """Every pair of the default world's reachable elements, crafted once per test session and
+    cached beside ``default_copy`` as the CLI caches it, so `vocab reach`, `vocab map` and
+    `route find` on ``default_copy`` read it back instead of crafting a million pairs again."""
+    from game.engine.route import craft_table
+    from game.engine.savefile import world_fingerprint
+
+    return craft_table(default_world, default_copy.parent / "default.cache", world_fingerprint(default_world))
+
+
 @pytest.fixture(autouse=True)
 def _user_data(tmp_path_factory, monkeypatch) -> Path:
     """Every test gets its own EMBEDCRAFT_HOME, so no test reads or writes a real save."""

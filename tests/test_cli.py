@@ -77,12 +77,13 @@ def test_batch_matches_single_answers(capsys, tmp_path, default_copy):
         assert json.loads(single) == row
 
 
-def test_reach_text_and_json(capsys, default_copy):
+def test_reach_text_and_json(capsys, default_copy, default_world, default_table):
     code, out, _ = run(capsys, "vocab", "reach", str(default_copy))
     assert code == 0 and "depth  0:     4 (starting)" in out and "unreachable" in out
     code, out, _ = run(capsys, "vocab", "reach", str(default_copy), "--json")
     data = json.loads(out)
     assert code == 0 and {"reachable", "unreachable", "depths"} <= set(data)
+    assert data["pairs_tried"] == len(default_table[0])  # read off the cached table, the same as reach()
 
 
 @pytest.mark.slow

@@ -123,7 +123,7 @@ def test_route_run_failures_name_the_line(capsys, tmp_path, default_copy):
     assert code == 1 and f"{route}:1: Water + Fire makes Steam, not Mud" in err
 
 
-def test_route_find_prints_a_route_that_runs(capsys, tmp_path, default_copy):
+def test_route_find_prints_a_route_that_runs(capsys, tmp_path, default_copy, default_table):
     code, out, err = run(capsys, "route", "find", "glass", "--vocab", str(default_copy))
     assert code == 0 and "3 crafts" in out and "No route is shorter" in out, err
     route = write(tmp_path / "found.txt", out)
@@ -160,13 +160,16 @@ def test_route_run_names_the_first_bad_line_in_order(capsys, tmp_path, default_c
     assert code == 1 and f"{route}:1: 'Glass' has not been made yet" in err
 
 
-def test_a_damaged_craft_table_cache_is_rebuilt(default_world, tmp_path):
+def test_a_damaged_craft_table_cache_is_rebuilt(tiny_path, tmp_path):
+    from conftest import FakeEmbedder
+    from game.engine import open_world
     from game.engine.route import craft_table
     from game.engine.savefile import world_fingerprint
 
-    fingerprint = world_fingerprint(default_world)
-    good = craft_table(default_world, tmp_path, fingerprint)
+    world, _ = open_world(tiny_path, embedder=FakeEmbedder())
+    fingerprint = world_fingerprint(world)
+    good = craft_table(world, tmp_path, fingerprint)
     cache = tmp_path / "crafts.npz"
     cache.write_bytes(cache.read_bytes()[: cache.stat().st_size // 2])
-    again = craft_table(default_world, tmp_path, fingerprint)
-    assert (again[1] == good[1]).all()
+    again = craft_table(world, tmp_path, fingerprint)
+    assert len(good[0]) > 10 and (again[0] == good[0]).all() and (again[1] == good[1]).all()

@@ -93,35 +93,68 @@ def test_unknown_names_raise(tmp_path):
         world.combine("water", "stem")
 
 
-def test_annoy_path_equals_exhaustive_exact_search_on_the_default_world(default_world):
-    """Every pair among the first 150 default elements: Annoy + re-rank == brute force."""
-    world = default_world
+def _brute_force(world, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Score every word for every pair; drop inputs, banned words and (by the world's setting)
+    variants of an input; the highest score rounded to 6 decimals wins, then the name."""
     v = world.vectors.astype(np.float64)
     names = [e.name for e in world.elements]
+    query = v[pairs[:, 0]] + v[pairs[:, 1]]
+    query /= np.linalg.norm(query, axis=1, keepdims=True)
+    scores = query @ v.T - (world.penalty if world.penalty is not None else 0.0)
+    rounded = np.rint(scores * 1e6)
+    rows = np.arange(len(pairs))
+    rounded[rows, pairs[:, 0]] = rounded[rows, pairs[:, 1]] = -np.inf
+    for b in world.vocab.banned:
+        rounded[:, world.vocab.index_of(b)] = -np.inf
+    everyone = np.arange(len(names))
+    for row, (i, j) in enumerate(pairs.tolist()):
+        rounded[row, world.is_variant(everyone, i) | world.is_variant(everyone, j)] = -np.inf
+    by_name = sorted(range(len(names)), key=lambda k: names[k].casefold())
+    top = rounded.max(axis=1)
+    expected = np.array([next(k for k in by_name if row[k] == best) for row, best in zip(rounded, top)])
+    return expected, scores[rows, expected]
+
+
+def _mismatches(world, pairs, got):
+    names = [e.name for e in world.elements]
+    expected, _ = _brute_force(world, pairs)
+    return [(names[i], names[j], names[r], names[e])
+            for (i, j), r, e in zip(pairs.tolist(), got.tolist(), expected.tolist()) if r != e]
+
+
+def test_batches_equal_exhaustive_exact_search_on_the_default_world(default_world):
+    """Every pair among the first 150 default elements, in one batch (the matrix-product path
+    of an exhaustive index) == brute force."""
+    world = default_world
+    assert world.index.exhaustive
     n = 150
     pairs = np.array([(i, j) for i in range(n) for j in range(i, n)])
     got, got_scores = world.ranked(pairs, 1)
-    # Brute force: score every word, drop the inputs and banned words, highest rounded
-    # score first, then the name.
-    query = v[pairs[:, 0]] + v[pairs[:, 1]]
-    query /= np.linalg.norm(query, axis=1, keepdims=True)
-    scores = query @ v.T
-    rounded = np.rint(scores * 1e6)
-    rounded[np.arange(len(pairs)), pairs[:, 0]] = -np.inf
-    rounded[np.arange(len(pairs)), pairs[:, 1]] = -np.inf
-    for b in world.vocab.banned:
-        rounded[:, world.vocab.index_of(b)] = -np.inf
-    by_name = sorted(range(len(names)), key=lambda k: names[k].casefold())
-    expected = []
-    for row in rounded:
-        top = row.max()
-        expected.append(next(k for k in by_name if row[k] == top))
-    expected = np.array(expected)
-    mismatches = [(names[i], names[j], names[r], names[e])
-                  for (i, j), r, e in zip(pairs.tolist(), got[:, 0].tolist(), expected.tolist()) if r != e]
-    assert mismatches == []
-    assert np.allclose(got_scores[:, 0], scores[np.arange(len(pairs)), expected], atol=1e-12)
+    assert _mismatches(world, pairs, got[:, 0]) == []
+    assert np.allclose(got_scores[:, 0], _brute_force(world, pairs)[1], atol=1e-12)
     assert len(pairs) == 150 * 151 // 2
+
+
+@pytest.mark.parametrize("settings", ["", "centre=true,hubness=1.0,variants=word"])
+def test_annoy_and_batches_give_the_same_exact_answers(default_copy, settings):
+    """A pair asked alone goes through annoy; in a batch, through one matrix product. Both rank
+    every word exactly, so they agree with each other and with brute force, bit for bit, also
+    when hubness scaling can lift a word from far down the cosine ranking."""
+    from conftest import NoEmbedder
+    from game.engine.vocab import load_vocab, override_settings
+
+    vocab = load_vocab(default_copy)
+    changed = override_settings(vocab.settings, settings.split(",")) if settings else vocab.settings
+    world, _ = open_world(default_copy, embedder=NoEmbedder(), vocab=vocab, settings=changed)
+    rng = np.random.default_rng(7)
+    pairs = np.sort(rng.integers(0, len(world.elements), (400, 2)), axis=1)
+    batch_ids, batch_scores = world.ranked(pairs, 5)
+    alone = [world.ranked(pairs[k:k + 1], 5) for k in range(len(pairs))]
+    alone_ids = np.concatenate([ids for ids, _ in alone])
+    alone_scores = np.concatenate([scores for _, scores in alone])
+    assert np.array_equal(batch_ids, alone_ids)
+    assert np.array_equal(batch_scores, alone_scores)
+    assert _mismatches(world, pairs, batch_ids[:, 0]) == []
 
 
 def test_default_world_is_symmetric_and_deterministic_across_reloads(default_copy, default_world):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from game.cli import main
 from game.engine import open_world, reach
 from game.engine.emojis import EmojiSuggester, catalogue, fill_emoji
 from game.engine.projection import fit_to_box, pca_2d, place_labels
-from game.engine.reach import table_depths
+from game.engine.reach import reach_from_table, table_depths
 from game.engine.vocab import load_vocab
 
 
@@ -128,9 +129,12 @@ def test_table_depths_match_reach(tmp_path, seed):
     depths = table_depths(world, result.table)
     assert {names[k]: int(d) for k, d in enumerate(depths) if d >= 0} == result.depths
     assert {names[k] for k, d in enumerate(depths) if d < 0} == set(result.unreachable)
+    again = reach_from_table(world, result.table)  # what `vocab reach` shows from a cached table
+    assert again.to_json() == replace(result, table=None).to_json()
+    assert list(again.depths) == list(result.depths) and list(again.made_from) == list(result.made_from)
 
 
-def test_vocab_map_writes_a_png_coloured_by_depth(tmp_path, capsys, default_copy):
+def test_vocab_map_writes_a_png_coloured_by_depth(tmp_path, capsys, default_copy, default_table):
     import pygame
 
     from game.client.vocab_map import PALETTE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conftest import TINY, FakeEmbedder, write
 from game.engine import open_world, reach
+from game.engine.reach import reach_from_table
 from test_combine import GEOMETRY
 
 
@@ -53,8 +54,8 @@ def test_reach_json_shape_and_progress(tmp_path):
     assert calls and calls[-1][0] == calls[-1][1] == data["pairs_tried"]
 
 
-def test_default_world_reach_is_consistent(default_world):
-    result = reach(default_world)
+def test_default_world_reach_is_consistent(default_world, default_table):
+    result = reach_from_table(default_world, default_table)  # the table is reach()'s own
     assert len(result.depths) + len(result.unreachable) == len(default_world.elements)
     assert max(result.depths.values()) >= 3  # a spread of depths, not everything at depth 1
     for name, (a, b) in list(result.made_from.items())[:200]:

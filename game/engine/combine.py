@@ -27,13 +27,17 @@ from .vocab import NOTHING, Element, Vocabulary, fold
 
 __all__ = ["RULE_VERSION", "SCORE_DECIMALS", "Neighbour", "Combination", "World", "name_ranks"]
 
-RULE_VERSION = 1  # bump when a change here can change what a pair makes (saves record it)
+RULE_VERSION = 2  # bump when a change here can change what a pair makes (saves record it)
+# 2: an exhaustive index ranks every word exactly, so hubness scaling can lift any word, not only annoy's first few
 SCORE_DECIMALS = 6  # scores equal to this many decimals count as ties, broken by name
 ANN_EXTRA = 8  # extra annoy candidates beyond what is shown, so exact re-ranking can reorder them
 HUB_EXTRA = 40  # more candidates when hubness re-scoring can lift a word past closer ones
-_CHUNK = 512  # pairs re-ranked per numpy step (bounds memory at ~50 MB for 384-d)
+_CHUNK = 512  # pairs re-ranked per numpy step
+_RESCORE_CELLS = 16_384  # candidate rows scored exactly per einsum step (~50 MB for 384-d)
 _WORKERS = max(1, min(4, os.cpu_count() or 1))
 _THREADED_FROM = 64  # queries; smaller batches are not worth a thread hand-off
+_MATMUL_FROM = 16  # queries; an exhaustive world scores batches this large with one matrix product
+APPROX_ERROR = 1e-4  # bound on |float32 or annoy cosine - exact cosine| for unit vectors (observed < 1e-6)
 _MISSING = np.iinfo(np.int64).min + 1  # negating it must not overflow
 
 
@@ -98,6 +102,7 @@ class World:
         self.index = index
         self._v64 = vectors.astype(np.float64)
         self._items = np.asarray(items, dtype=np.int64)
+        self._v32_items = np.ascontiguousarray(vectors[self._items], dtype=np.float32) if index.exhaustive else None
         names = [e.name for e in vocab.elements]
         self._name_rank = np.append(name_ranks(names), len(names))  # the padding slot (-1) ranks last
         self._recipes = {
@@ -105,6 +110,7 @@ class World:
         }
         self._threshold = vocab.settings.nothing_threshold
         self.penalty = hub_penalty(vectors, items, vocab.settings)  # per element, or None
+        self._penalty32 = None if self.penalty is None else self.penalty.astype(np.float32)
         self._variants = variant_pairs(names, vocab.settings.variants)
         self._memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._pool: ThreadPoolExecutor | None = None
@@ -161,12 +167,18 @@ class World:
     def ranked(self, pairs: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
         """The ``depth`` best words for each pair by the vector rule alone (no recipes, no threshold).
 
+        Candidates come with approximate (float32) scores; every candidate that could be among
+        the ``depth`` best by those is re-scored exactly in float64, so the answer does not
+        depend on how the candidates were found (see :meth:`_candidates`).
+
         Returns:
             ``(ids, scores)`` of shape (B, depth); ``-1`` / ``nan`` where fewer candidates exist.
         """
         pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
         out_ids = np.full((len(pairs), depth), -1, dtype=np.int64)
         out_scores = np.full((len(pairs), depth), np.nan)
+        if depth <= 0:
+            return out_ids, out_scores
         extra = ANN_EXTRA + (HUB_EXTRA if self.penalty is not None else 0) + (4 if len(self._variants) else 0)
         want = min(depth + 2 + extra, len(self._items))
         for start in range(0, len(pairs), _CHUNK):
@@ -174,23 +186,57 @@ class World:
             query = self._v64[chunk[:, 0]] + self._v64[chunk[:, 1]]
             norms = np.linalg.norm(query, axis=1, keepdims=True)
             query = query / np.where(norms == 0, 1.0, norms)
-            cands = self._candidates(query, want)
-            valid = (cands >= 0) & (cands != chunk[:, :1]) & (cands != chunk[:, 1:])
-            if len(self._variants):
-                valid &= ~self.is_variant(cands, chunk[:, :1]) & ~self.is_variant(cands, chunk[:, 1:])
-            scores = np.einsum("bkd,bd->bk", self._v64[cands], query)
+            cands, approx = self._candidates(query, want)
+            approx[(cands == chunk[:, :1]) | (cands == chunk[:, 1:])] = -np.inf  # never one of the inputs
+            while True:
+                cols = self._shortlist(approx, depth)
+                short = np.where(cols >= 0, np.take_along_axis(cands, np.maximum(cols, 0), axis=1), -1)
+                if not len(self._variants):
+                    break
+                skip = (cols >= 0) & (self.is_variant(short, chunk[:, :1]) | self.is_variant(short, chunk[:, 1:]))
+                if not skip.any():
+                    break
+                rows, slots = np.nonzero(skip)
+                approx[rows, cols[rows, slots]] = -np.inf  # a variant of an input: drop it and look again
+            valid = cols >= 0
+            scores = self._exact_scores(short, query)
             if self.penalty is not None:
-                scores -= self.penalty[cands]
+                scores -= self.penalty[short]
             keys = np.rint(scores * 10.0**SCORE_DECIMALS).astype(np.int64) * (len(self._name_rank) + 1)
-            keys -= self._name_rank[cands]
+            keys -= self._name_rank[short]
             keys[~valid] = _MISSING
             order = np.argsort(-keys, axis=1, kind="stable")[:, :depth]
             take = np.take_along_axis
             chosen_ok = take(valid, order, axis=1)
             width = order.shape[1]
-            out_ids[start:start + len(chunk), :width] = np.where(chosen_ok, take(cands, order, axis=1), -1)
+            out_ids[start:start + len(chunk), :width] = np.where(chosen_ok, take(short, order, axis=1), -1)
             out_scores[start:start + len(chunk), :width] = np.where(chosen_ok, take(scores, order, axis=1), np.nan)
         return out_ids, out_scores
+
+    @staticmethod
+    def _shortlist(approx: np.ndarray, depth: int) -> np.ndarray:
+        """Which candidates are worth an exact score: their columns in ``approx``, a row each,
+        padded with -1.
+
+        In every row those are the candidates whose approximate score (``-inf`` = none) comes
+        within ``2 * APPROX_ERROR`` plus the tie rounding of the row's ``depth``-th best. No
+        exact score is more than APPROX_ERROR from its approximation, so the exact ``depth``
+        best are always among them; usually they are only a few.
+        """
+        kth = min(depth, approx.shape[1]) - 1
+        best = approx.max(axis=1) if kth == 0 else -np.partition(-approx, kth, axis=1)[:, kth]
+        floor = np.where(np.isfinite(best), best - 2 * APPROX_ERROR - 10.0**-SCORE_DECIMALS, np.finfo(np.float32).min)
+        rows, cols = np.nonzero(approx >= floor[:, None].astype(approx.dtype))  # row by row, in column order
+        counts = np.bincount(rows, minlength=len(approx))
+        out = np.full((len(approx), max(1, int(counts.max(initial=0)))), -1, dtype=np.int64)
+        out[rows, np.arange(len(rows)) - (np.cumsum(counts) - counts)[rows]] = cols
+        return out
+
+    def _exact_scores(self, cands: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """float64 cosines of each row's candidates, a block of rows at a time (bounds memory)."""
+        rows = max(1, _RESCORE_CELLS // max(1, cands.shape[1]))
+        return np.concatenate([np.einsum("bkd,bd->bk", self._v64[cands[lo:lo + rows]], query[lo:lo + rows])
+                               for lo in range(0, len(cands), rows)]) if len(cands) else np.zeros(cands.shape)
 
     def is_variant(self, results: np.ndarray, given: np.ndarray) -> np.ndarray:
         """Elementwise: is element ``results`` only a variant of element ``given`` under the
@@ -198,21 +244,39 @@ class World:
         if not len(self._variants):
             return np.zeros(np.broadcast(results, given).shape, dtype=bool)
         keys = np.asarray(results, dtype=np.int64) * len(self.vocab.elements) + np.asarray(given, dtype=np.int64)
-        return np.isin(keys, self._variants)
+        at = np.minimum(np.searchsorted(self._variants, keys), len(self._variants) - 1)
+        return self._variants[at] == keys
 
     # ------------------------------------------------------------------ internals
-    def _candidates(self, query: np.ndarray, want: int) -> np.ndarray:
-        """Annoy's ``want`` best element ids per query row (-1 padded).
+    def _candidates(self, query: np.ndarray, want: int) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate element ids per query row (-1 padded) and their approximate scores
+        (float32 cosine minus the hubness penalty; ``-inf`` for padding).
 
-        Annoy releases the GIL while it searches, so large batches use a thread per core.
+        A world whose index is exhaustive (every query inspects every item, so annoy's answer is
+        exact) gets every item as a candidate: from annoy for a few queries, from one float32
+        matrix product for a batch (the same items and the same scores up to float32 rounding,
+        about 10x faster). Otherwise annoy gives its ``want`` best. Annoy releases the GIL
+        while it searches, so large annoy batches use a thread per core.
         """
+        if self.index.exhaustive:
+            if len(query) >= _MATMUL_FROM:
+                approx = query.astype(np.float32) @ self._v32_items.T
+                if self._penalty32 is not None:
+                    approx -= self._penalty32[self._items]
+                return np.broadcast_to(self._items, approx.shape), approx
+            want = len(self._items)
         rows = query.tolist()
         cands = np.full((len(rows), want), -1, dtype=np.int64)
+        approx = np.full((len(rows), want), -np.inf, dtype=np.float32)
 
         def fill(lo: int, hi: int) -> None:
             for row in range(lo, hi):
-                found = self.index.query(rows[row], want)
-                cands[row, :len(found)] = self._items[found]
+                found, distances = self.index.query(rows[row], want)
+                ids = self._items[found]
+                cands[row, :len(found)] = ids
+                approx[row, :len(found)] = 1.0 - np.square(distances) / 2  # annoy's angular distance -> cosine
+                if self._penalty32 is not None:
+                    approx[row, :len(found)] -= self._penalty32[ids]
 
         workers = _WORKERS if len(rows) >= _THREADED_FROM else 1
         if workers == 1:
@@ -222,7 +286,7 @@ class World:
                 self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="annoy")
             bounds = np.linspace(0, len(rows), workers + 1).astype(int)
             list(self._pool.map(fill, bounds[:-1], bounds[1:]))
-        return cands
+        return cands, approx
 
     def _is_memoised(self, key: tuple[int, int], depth: int) -> bool:
         hit = self._memo.get(key)

@@ -93,9 +93,16 @@ class AnnIndex:
     def __len__(self) -> int:
         return self.manifest.count
 
-    def query(self, vector: Sequence[float], n: int) -> list[int]:
-        """Item ids of the ``n`` nearest items to ``vector`` by annoy's own (approximate) ranking."""
-        return self._index.get_nns_by_vector(vector, n, search_k=self.manifest.search_k)
+    @property
+    def exhaustive(self) -> bool:
+        """Whether every query inspects every item (``search_k`` >= items x trees), which makes
+        annoy's answer the exact nearest items."""
+        return self.manifest.search_k >= self.manifest.count * self.manifest.trees
+
+    def query(self, vector: Sequence[float], n: int) -> tuple[list[int], list[float]]:
+        """Item ids of the ``n`` nearest items to ``vector`` by annoy's own (approximate) ranking,
+        and their angular distances (``sqrt(2 - 2 cos)``)."""
+        return self._index.get_nns_by_vector(vector, n, search_k=self.manifest.search_k, include_distances=True)
 
     @classmethod
     def build(cls, vectors: np.ndarray, *, model_id: str, vocab_hash: str, seed: int, trees: int,

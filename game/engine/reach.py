@@ -9,7 +9,7 @@ import numpy as np
 
 from .combine import World
 
-__all__ = ["ReachResult", "reach", "table_depths"]
+__all__ = ["ReachResult", "reach", "reach_from_table", "table_depths"]
 
 _BATCH = 8_192  # pairs per call into the combination rule; the progress bar moves once per batch
 
@@ -129,3 +129,24 @@ def table_depths(world: World, table: tuple[np.ndarray, np.ndarray]) -> np.ndarr
                 return depth
             continue
         depth[np.unique(results[ready])] = level
+
+
+def reach_from_table(world: World, table: tuple[np.ndarray, np.ndarray]) -> ReachResult:
+    """The :func:`reach` result read off a craft table that :func:`reach` made (``keep_table``),
+    without combining anything again: the same depths, and the same first pair for each element,
+    because the table lists the pairs in the order :func:`reach` combined them."""
+    pairs, results = table
+    depth = table_depths(world, table)
+    names = [e.name for e in world.elements]
+    made = results >= 0
+    found, first = np.unique(results[made], return_index=True)
+    where = np.flatnonzero(made)[first]  # each result's first pair in the table
+    in_order = np.argsort(where)
+    reached = [i for i in np.argsort(depth, kind="stable").tolist() if depth[i] >= 0]
+    return ReachResult(
+        depths={names[i]: int(depth[i]) for i in reached},
+        made_from={names[r]: (names[pairs[k, 0]], names[pairs[k, 1]])
+                   for r, k in zip(found[in_order].tolist(), where[in_order].tolist()) if depth[r] > 0},
+        unreachable=tuple(names[i] for i in range(len(names)) if depth[i] < 0),
+        pairs_tried=len(pairs),
+    )
