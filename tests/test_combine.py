@@ -100,7 +100,9 @@ def _brute_force(world, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     names = [e.name for e in world.elements]
     query = v[pairs[:, 0]] + v[pairs[:, 1]]
     query /= np.linalg.norm(query, axis=1, keepdims=True)
-    scores = query @ v.T - (world.penalty if world.penalty is not None else 0.0)
+    balance = world.vocab.settings.balance
+    gap = np.abs(v[pairs[:, 0]] @ v.T - v[pairs[:, 1]] @ v.T)
+    scores = query @ v.T - balance * gap - (world.penalty if world.penalty is not None else 0.0)
     rounded = np.rint(scores * 1e6)
     rows = np.arange(len(pairs))
     rounded[rows, pairs[:, 0]] = rounded[rows, pairs[:, 1]] = -np.inf
@@ -135,7 +137,8 @@ def test_batches_equal_exhaustive_exact_search_on_the_default_world(default_worl
     assert len(pairs) == 150 * 151 // 2
 
 
-@pytest.mark.parametrize("settings", ["", "centre=true,hubness=1.0,variants=word"])
+@pytest.mark.parametrize("settings", ["", "centre=true,hubness=1.0,variants=word", "balance=0.3,hubness=0.5",
+                                      "balance=1.0"])
 def test_annoy_and_batches_give_the_same_exact_answers(default_copy, settings):
     """A pair asked alone goes through annoy; in a batch, through one matrix product. Both rank
     every word exactly, so they agree with each other and with brute force, bit for bit, also

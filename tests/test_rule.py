@@ -24,7 +24,7 @@ def _world(tmp_path, elements: dict[str, list[float]], settings: str = "", name:
 
 @pytest.mark.parametrize("names, same", [
     (("Stone", "Stones"), True), (("Berry", "Berries"), True), (("Fire Place", "Fireplace"), True),
-    (("Burning", "Burn"), True), (("Box", "Boxes"), True), (("Snow-man", "Snowman"), True),
+    (("Painting", "Paint"), False), (("Box", "Boxes"), True), (("Snow-man", "Snowman"), True),
     (("Glass", "Glas"), False), (("Bus", "Bu"), False), (("Fire", "Fireplace"), False), (("Steam", "Stream"), False),
 ])
 def test_stem_key_joins_plurals_and_spellings_only(names, same):
@@ -68,10 +68,20 @@ def test_settings_are_parsed_and_checked(tmp_path):
 def test_every_setting_changes_the_content_hash():
     base = parse_vocab(HEAD + "elements:\n  A: '⭐'\n  B: '⭐'\n", "x.yaml")[0]
     hashes = {base.content_hash()}
-    for line in ("template: 'the {}'", "centre: true", "hubness: 1", "hubness_k: 3", "variants: stem"):
+    lines = ("template: 'the {}'", "centre: true", "hubness: 1", "hubness_k: 3", "balance: 0.25", "variants: stem")
+    for line in lines:
         v = parse_vocab(HEAD + f"settings:\n  {line}\nelements:\n  A: '⭐'\n  B: '⭐'\n", "x.yaml")[0]
         hashes.add(v.content_hash())
-    assert len(hashes) == 6
+    assert len(hashes) == len(lines) + 1
+
+
+def test_text_settings_on_the_command_line_are_taken_as_written():
+    from game.engine.vocab import override_settings
+
+    changed = override_settings(Settings(), ["template={}", "variants=word", "balance=0.5", "nothing_threshold="])
+    assert changed == Settings(template="{}", variants="word", balance=0.5, nothing_threshold=None)
+    with pytest.raises(VocabError, match="between 0.0 and 1.0"):
+        override_settings(Settings(), ["balance=2"])
 
 
 def test_template_is_what_the_model_embeds(tmp_path):
@@ -156,3 +166,47 @@ def test_centre_setting_builds_the_index_over_centred_vectors(tmp_path):
     assert not np.allclose(world.vectors, world.raw_vectors)
     # The rule works in the centred space: A + B points nowhere in particular, C + D neither.
     assert world.combine("A", "C").result in ("B", "D")
+
+
+def test_balance_prefers_a_word_about_both_inputs(tmp_path):
+    words = {"A": [1, 0, 0], "B": [0, 1, 0], "Near A": [1, 0.3, 0], "Both": [1, 1, 0.9]}
+    assert _world(tmp_path, words).combine("A", "B").result == "Near A"  # closest to the sum
+    balanced = _world(tmp_path, words, "  balance: 0.25\n", name="balanced.yaml")
+    combination = balanced.combine("A", "B")
+    v = balanced.vectors.astype(np.float64)
+    gap = abs(v[2] @ v[0] - v[2] @ v[1])
+    assert combination.result == "Both" and gap > 0.5
+    near = next(n for n in combination.runners_up if n.name == "Near A")
+    assert near.score == pytest.approx(v[2] @ (v[0] + v[1]) / np.linalg.norm(v[0] + v[1]) - 0.25 * gap)
+
+
+def test_hub_penalty_from_all_cosines_equals_the_direct_products(monkeypatch):
+    import game.engine.rule as rule
+
+    v = np.random.default_rng(3).standard_normal((300, 8))
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    settings = Settings(hubness=0.5, balance=0.3)
+    from_gram = hub_penalty(v, list(range(300)), settings)
+    monkeypatch.setattr(rule, "_GRAM_UP_TO", 0)
+    direct = hub_penalty(v, list(range(300)), settings)
+    np.testing.assert_allclose(from_gram, direct, atol=2e-9)
+
+
+def test_the_hub_penalty_is_cached_beside_the_index_and_rebuilt_when_damaged(tmp_path, monkeypatch):
+    import game.engine.world as world_module
+
+    calls = []
+    real = world_module.hub_penalty
+    monkeypatch.setattr(world_module, "hub_penalty", lambda *args: calls.append(1) or real(*args))
+    words = {f"W{i}": list(np.random.default_rng(i).standard_normal(6)) for i in range(30)}
+    words = {"A": words.pop("W0"), "B": words.pop("W1"), **words}
+    first = _world(tmp_path, words, "  hubness: 0.5\n")
+    cached = tmp_path / "rule.yaml.cache" / "penalty.npy"
+    assert cached.exists() and len(calls) == 1
+    again = _world(tmp_path, words, "  hubness: 0.5\n")
+    assert len(calls) == 1 and np.array_equal(again.penalty, first.penalty)  # read back, not computed
+    cached.write_bytes(cached.read_bytes()[:40])
+    repaired = _world(tmp_path, words, "  hubness: 0.5\n")
+    assert len(calls) == 2 and np.array_equal(repaired.penalty, first.penalty)
+    _world(tmp_path, words, "  hubness: 0.7\n")  # another setting: computed anew
+    assert len(calls) == 3

@@ -7,9 +7,10 @@ in the index, and with a ``nothing_threshold`` a pair whose best score is below 
 "Nothing". Every caller (the game, ``try``, ``reach``) goes through :meth:`World.ranked`.
 
 A world's settings refine the rule (see :mod:`game.engine.rule`): the vectors may be centred
-before the index is built, each word's score may be lowered by its hubness (CSLS), and words
-that are only variants of an input may be skipped. The score of a word is then
-``cos(word, a + b) - penalty(word)``.
+before the index is built, each word's score may be lowered by how unevenly it relates to the
+two inputs (``balance``) and by its hubness (CSLS), and words that are only variants of an input
+may be skipped. The score of a word is then
+``cos(word, a + b) - balance * |cos(word, a) - cos(word, b)| - penalty(word)``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ RULE_VERSION = 2  # bump when a change here can change what a pair makes (saves 
 # 2: an exhaustive index ranks every word exactly, so hubness scaling can lift any word, not only annoy's first few
 SCORE_DECIMALS = 6  # scores equal to this many decimals count as ties, broken by name
 ANN_EXTRA = 8  # extra annoy candidates beyond what is shown, so exact re-ranking can reorder them
-HUB_EXTRA = 40  # more candidates when hubness re-scoring can lift a word past closer ones
+HUB_EXTRA = 40  # more candidates when hubness or balance re-scoring can lift a word past closer ones
 _CHUNK = 512  # pairs re-ranked per numpy step
 _RESCORE_CELLS = 16_384  # candidate rows scored exactly per einsum step (~50 MB for 384-d)
 _WORKERS = max(1, min(4, os.cpu_count() or 1))
@@ -86,7 +87,7 @@ class World:
     """
 
     def __init__(self, vocab: Vocabulary, vectors: np.ndarray, index: AnnIndex, items: Sequence[int],
-                 raw: np.ndarray | None = None) -> None:
+                 raw: np.ndarray | None = None, penalty: np.ndarray | None = None) -> None:
         """
         Args:
             vocab: the validated vocabulary.
@@ -95,6 +96,8 @@ class World:
             index: the Annoy index; its item ``k`` is element ``items[k]``.
             items: element positions of the index items (every element that is not banned).
             raw: the model's own vectors, before any centring (default: ``vectors``).
+            penalty: :func:`rule.hub_penalty` of these vectors and settings, when the caller
+                has it cached (default: computed here).
         """
         self.vocab = vocab
         self.vectors = vectors
@@ -102,16 +105,28 @@ class World:
         self.index = index
         self._v64 = vectors.astype(np.float64)
         self._items = np.asarray(items, dtype=np.int64)
-        self._v32_items = np.ascontiguousarray(vectors[self._items], dtype=np.float32) if index.exhaustive else None
         names = [e.name for e in vocab.elements]
         self._name_rank = np.append(name_ranks(names), len(names))  # the padding slot (-1) ranks last
         self._recipes = {
             _pair_key(vocab.index_of(r.a), vocab.index_of(r.b)): vocab.index_of(r.result) for r in vocab.recipes
         }
         self._threshold = vocab.settings.nothing_threshold
-        self.penalty = hub_penalty(vectors, items, vocab.settings)  # per element, or None
+        self.penalty = penalty if penalty is not None else hub_penalty(vectors, items, vocab.settings)  # or None
         self._penalty32 = None if self.penalty is None else self.penalty.astype(np.float32)
+        self._balance = vocab.settings.balance
+        self._v32 = np.ascontiguousarray(vectors, dtype=np.float32)
+        # Every word's cosine to every item (float32, 11 MB for 1,600 words) when balance needs them.
+        self._gram = self._v32 @ self._v32[self._items].T if self._balance and index.exhaustive else None
+        self._column = np.full(len(vocab.elements), -1, dtype=np.int64)  # element id -> item position
+        self._column[self._items] = np.arange(len(self._items))
         self._variants = variant_pairs(names, vocab.settings.variants)
+        self._v32_items = self._v32[self._items] if index.exhaustive else None
+        # The variants of each element, grouped by it: element g's are _variant_of[start[g]:start[g] + count[g]].
+        given = self._variants % len(names)
+        by_given = np.argsort(given, kind="stable")
+        self._variant_of = self._variants[by_given] // len(names)
+        self._variant_count = np.bincount(given, minlength=len(names))
+        self._variant_start = np.cumsum(self._variant_count) - self._variant_count
         self._memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._pool: ThreadPoolExecutor | None = None
 
@@ -179,29 +194,19 @@ class World:
         out_scores = np.full((len(pairs), depth), np.nan)
         if depth <= 0:
             return out_ids, out_scores
-        extra = ANN_EXTRA + (HUB_EXTRA if self.penalty is not None else 0) + (4 if len(self._variants) else 0)
+        rescored = self.penalty is not None or self._balance
+        extra = ANN_EXTRA + (HUB_EXTRA if rescored else 0) + (4 if len(self._variants) else 0)
         want = min(depth + 2 + extra, len(self._items))
         for start in range(0, len(pairs), _CHUNK):
             chunk = pairs[start:start + _CHUNK]
             query = self._v64[chunk[:, 0]] + self._v64[chunk[:, 1]]
             norms = np.linalg.norm(query, axis=1, keepdims=True)
             query = query / np.where(norms == 0, 1.0, norms)
-            cands, approx = self._candidates(query, want)
-            approx[(cands == chunk[:, :1]) | (cands == chunk[:, 1:])] = -np.inf  # never one of the inputs
-            while True:
-                cols = self._shortlist(approx, depth)
-                short = np.where(cols >= 0, np.take_along_axis(cands, np.maximum(cols, 0), axis=1), -1)
-                if not len(self._variants):
-                    break
-                skip = (cols >= 0) & (self.is_variant(short, chunk[:, :1]) | self.is_variant(short, chunk[:, 1:]))
-                if not skip.any():
-                    break
-                rows, slots = np.nonzero(skip)
-                approx[rows, cols[rows, slots]] = -np.inf  # a variant of an input: drop it and look again
+            cands, approx = self._approx_scores(chunk, query, want)
+            cols = self._shortlist(approx, depth)
+            short = np.where(cols >= 0, np.take_along_axis(cands, np.maximum(cols, 0), axis=1), -1)
             valid = cols >= 0
-            scores = self._exact_scores(short, query)
-            if self.penalty is not None:
-                scores -= self.penalty[short]
+            scores = self._exact_scores(short, query, chunk)
             keys = np.rint(scores * 10.0**SCORE_DECIMALS).astype(np.int64) * (len(self._name_rank) + 1)
             keys -= self._name_rank[short]
             keys[~valid] = _MISSING
@@ -232,11 +237,25 @@ class World:
         out[rows, np.arange(len(rows)) - (np.cumsum(counts) - counts)[rows]] = cols
         return out
 
-    def _exact_scores(self, cands: np.ndarray, query: np.ndarray) -> np.ndarray:
-        """float64 cosines of each row's candidates, a block of rows at a time (bounds memory)."""
+    def _exact_scores(self, cands: np.ndarray, query: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+        """The rule's float64 score of each row's candidates: the cosine to the pair's unit sum
+        ``query``, minus ``balance`` times the gap between the cosines to the two inputs, minus
+        the hubness penalty. A block of rows at a time, which bounds memory."""
         rows = max(1, _RESCORE_CELLS // max(1, cands.shape[1]))
-        return np.concatenate([np.einsum("bkd,bd->bk", self._v64[cands[lo:lo + rows]], query[lo:lo + rows])
-                               for lo in range(0, len(cands), rows)]) if len(cands) else np.zeros(cands.shape)
+        out = []
+        for lo in range(0, len(cands), rows):
+            words = self._v64[cands[lo:lo + rows]]
+            score = np.einsum("bkd,bd->bk", words, query[lo:lo + rows])
+            if self._balance:
+                block = pairs[lo:lo + rows]
+                gap = (np.einsum("bkd,bd->bk", words, self._v64[block[:, 0]])
+                       - np.einsum("bkd,bd->bk", words, self._v64[block[:, 1]]))
+                score -= self._balance * np.abs(gap)
+            out.append(score)
+        scores = np.concatenate(out) if out else np.zeros(cands.shape)
+        if self.penalty is not None:
+            scores -= self.penalty[cands]
+        return scores
 
     def is_variant(self, results: np.ndarray, given: np.ndarray) -> np.ndarray:
         """Elementwise: is element ``results`` only a variant of element ``given`` under the
@@ -248,35 +267,73 @@ class World:
         return self._variants[at] == keys
 
     # ------------------------------------------------------------------ internals
-    def _candidates(self, query: np.ndarray, want: int) -> tuple[np.ndarray, np.ndarray]:
-        """Candidate element ids per query row (-1 padded) and their approximate scores
-        (float32 cosine minus the hubness penalty; ``-inf`` for padding).
+    def _approx_scores(self, pairs: np.ndarray, query: np.ndarray, want: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair's candidates (element ids, -1 padded) and their approximate (float32) rule
+        scores: ``-inf`` for padding, the inputs and variants of an input that the world skips.
 
         A world whose index is exhaustive (every query inspects every item, so annoy's answer is
         exact) gets every item as a candidate: from annoy for a few queries, from one float32
         matrix product for a batch (the same items and the same scores up to float32 rounding,
-        about 10x faster). Otherwise annoy gives its ``want`` best. Annoy releases the GIL
-        while it searches, so large annoy batches use a thread per core.
+        about 10x faster). Otherwise annoy gives its ``want`` best.
         """
-        if self.index.exhaustive:
-            if len(query) >= _MATMUL_FROM:
-                approx = query.astype(np.float32) @ self._v32_items.T
-                if self._penalty32 is not None:
-                    approx -= self._penalty32[self._items]
-                return np.broadcast_to(self._items, approx.shape), approx
-            want = len(self._items)
+        if self.index.exhaustive and len(query) >= _MATMUL_FROM:
+            approx = query.astype(np.float32) @ self._v32_items.T  # columns are the items, in order
+            cands = np.broadcast_to(self._items, approx.shape)
+            if self._balance:
+                approx -= self._balance * np.abs(self._gram[pairs[:, 0]] - self._gram[pairs[:, 1]])
+            if self._penalty32 is not None:
+                approx -= self._penalty32[self._items]
+            rows, ids = self._skipped(pairs)
+            cols = self._column[ids]
+            approx[rows[cols >= 0], cols[cols >= 0]] = -np.inf
+            return cands, approx
+        positions, approx = self._annoy(query, len(self._items) if self.index.exhaustive else want)
+        cands = np.where(positions >= 0, self._items[np.maximum(positions, 0)], -1)
+        if self._balance:
+            if self._gram is not None:
+                at = np.maximum(positions, 0)
+                gap = (np.take_along_axis(self._gram[pairs[:, 0]], at, axis=1)
+                       - np.take_along_axis(self._gram[pairs[:, 1]], at, axis=1))
+            else:
+                words = self._v32[cands]
+                gap = (np.einsum("bkd,bd->bk", words, self._v32[pairs[:, 0]])
+                       - np.einsum("bkd,bd->bk", words, self._v32[pairs[:, 1]]))
+            approx -= self._balance * np.abs(gap)
+        if self._penalty32 is not None:
+            approx -= self._penalty32[cands]
+        skip = (cands == pairs[:, :1]) | (cands == pairs[:, 1:])
+        if len(self._variants):
+            skip |= self.is_variant(cands, pairs[:, :1]) | self.is_variant(cands, pairs[:, 1:])
+        approx[skip] = -np.inf
+        return cands, approx
+
+    def _skipped(self, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every ``(row, element)`` the rule never answers for the pair in that row: its two
+        inputs and, by the world's ``variants`` setting, the variants of either."""
+        rows = [np.arange(len(pairs)), np.arange(len(pairs))]
+        ids = [pairs[:, 0], pairs[:, 1]]
+        if len(self._variants):
+            for given in (pairs[:, 0], pairs[:, 1]):
+                first, count = self._variant_start[given], self._variant_count[given]
+                row = np.repeat(np.arange(len(pairs)), count)
+                offset = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
+                rows.append(row)
+                ids.append(self._variant_of[np.repeat(first, count) + offset])
+        return np.concatenate(rows), np.concatenate(ids)
+
+    def _annoy(self, query: np.ndarray, want: int) -> tuple[np.ndarray, np.ndarray]:
+        """Annoy's ``want`` nearest items per query row (item positions, -1 padded) and their
+        approximate cosines (float32; ``-inf`` for padding). Annoy releases the GIL while it
+        searches, so large batches use a thread per core."""
         rows = query.tolist()
-        cands = np.full((len(rows), want), -1, dtype=np.int64)
+        positions = np.full((len(rows), want), -1, dtype=np.int64)
         approx = np.full((len(rows), want), -np.inf, dtype=np.float32)
 
         def fill(lo: int, hi: int) -> None:
             for row in range(lo, hi):
                 found, distances = self.index.query(rows[row], want)
-                ids = self._items[found]
-                cands[row, :len(found)] = ids
+                positions[row, :len(found)] = found
                 approx[row, :len(found)] = 1.0 - np.square(distances) / 2  # annoy's angular distance -> cosine
-                if self._penalty32 is not None:
-                    approx[row, :len(found)] -= self._penalty32[ids]
 
         workers = _WORKERS if len(rows) >= _THREADED_FROM else 1
         if workers == 1:
@@ -286,7 +343,7 @@ class World:
                 self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="annoy")
             bounds = np.linspace(0, len(rows), workers + 1).astype(int)
             list(self._pool.map(fill, bounds[:-1], bounds[1:]))
-        return cands, approx
+        return positions, approx
 
     def _is_memoised(self, key: tuple[int, int], depth: int) -> bool:
         hit = self._memo.get(key)
@@ -316,8 +373,9 @@ class World:
     def _score(self, i: int, j: int, k: int) -> float:
         query = self._v64[i] + self._v64[j]
         norm = np.linalg.norm(query)
-        penalty = 0.0 if self.penalty is None else float(self.penalty[k])
-        return float(self._v64[k] @ (query / norm)) - penalty if norm else 0.0
+        if not norm:
+            return 0.0
+        return float(self._exact_scores(np.array([[k]]), (query / norm)[None, :], np.array([[i, j]]))[0, 0])
 
     def _combination(self, i: int, j: int, top: int) -> Combination:
         """The memoised ranking of a pair as a Combination naming ``i`` and ``j`` in the order given."""

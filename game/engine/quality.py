@@ -168,7 +168,7 @@ class Spread:
     pairs: int
     distinct: int
     top: tuple[tuple[str, int], ...]  # the most frequent results and their counts
-    variant: int  # results that are the same word as an input (plural, -ing, spacing)
+    variant: int  # results that are the same word as an input (plural, spacing)
     contains: int  # results that contain an input as a whole word (Steam -> Steam Engine)
     nothing: int
 
@@ -213,6 +213,7 @@ class Candidate:
     cosine: float  # the model's own vectors
     centred: float  # after subtracting the vocabulary mean
     penalty: float  # CSLS hubness penalty at the world's strength (or 1.0 when the world has none)
+    gap: float  # |cos(word, a) - cos(word, b)| in the world's space; the world's rule subtracts balance x gap
     final: float | None  # the world's own rule; None when it skips this word
     ranks: dict[str, int]  # "cosine", "centred", "csls", "final" -> rank
     note: str  # why the world skips it, if it does
@@ -243,7 +244,8 @@ def explain(world: World, a: str, b: str, top: int = 8) -> tuple[list[Candidate]
 
     c_raw, c_centred, c_space = cos(raw), cos(centred_space), cos(space)
     csls = c_space - penalty
-    final = c_space - (world.penalty if world.penalty is not None else 0.0)
+    gap = np.abs(space @ space[i] - space @ space[j])
+    final = c_space - settings.balance * gap - (world.penalty if world.penalty is not None else 0.0)
     skip = np.ones(len(raw), dtype=bool)
     skip[items] = False
     skip[[i, j]] = True
@@ -267,10 +269,10 @@ def explain(world: World, a: str, b: str, top: int = 8) -> tuple[list[Candidate]
             shown.setdefault(k)
     out = []
     for k in shown:
-        out.append(Candidate(names[k], float(c_raw[k]), float(c_centred[k]), float(penalty[k]),
+        out.append(Candidate(names[k], float(c_raw[k]), float(c_centred[k]), float(penalty[k]), float(gap[k]),
                              None if excluded[k] else float(final[k]),
                              {rule: ranks[rule].get(k, 0) for rule in columns}, notes.get(k, "")))
     out.sort(key=lambda c: (c.ranks["final"] or 10**9, c.ranks["cosine"]))
     labels = {"cosine": "plain cosine", "centred": "centred cosine",
-              "csls": f"CSLS (hubness {strength:g}, k={settings.hubness_k})", "final": "this world's rule"}
+              "csls": f"CSLS (hubness {strength:g}, k={settings.hubness_k})", "final": "this world's rule" + (f" (balance {settings.balance:g})" if settings.balance else "")}
     return out, labels

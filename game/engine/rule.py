@@ -5,6 +5,7 @@ functions only prepare what it works with, so every one is cheap, deterministic 
 
 - :func:`rule_space` centres the vectors (``centre``) before the index is built;
 - :func:`hub_penalty` is the CSLS-style local scaling (``hubness``) subtracted from scores;
+- ``balance`` (applied in :mod:`game.engine.combine`) lowers words close to only one input;
 - :func:`variant_pairs` lists which words are mere variants of which (``variants``);
 - :func:`embed_text` applies the prompt ``template``.
 """
@@ -23,6 +24,7 @@ __all__ = ["HUB_SAMPLE", "embed_text", "rule_space", "hub_penalty", "stem_words"
 
 HUB_SAMPLE = 8192  # pair sums sampled to measure each word's hubness (all pairs when fewer)
 _HUB_CHUNK = 2048  # pair sums per matrix product (bounds memory)
+_GRAM_UP_TO = 4_000  # words; up to here hub_penalty works from the table of all cosines (128 MB at most)
 _SPLIT = re.compile(r"[\s\-_/]+")
 
 
@@ -50,8 +52,8 @@ def rule_space(raw: np.ndarray, items: Sequence[int], settings: Settings) -> np.
 
 
 def hub_penalty(space: np.ndarray, items: Sequence[int], settings: Settings) -> np.ndarray | None:
-    """Each word's CSLS penalty: ``hubness`` times its mean cosine to the ``hubness_k`` pair
-    sums nearest to it, or None when ``hubness`` is 0.
+    """Each word's CSLS penalty: ``hubness`` times its mean score (cosine, less the ``balance``
+    term) for the ``hubness_k`` pair sums it scores best on, or None when ``hubness`` is 0.
 
     The pair sums are the queries the game actually asks: all pairs of indexed words in a small
     world, otherwise ``HUB_SAMPLE`` pairs drawn with the world's ``seed``. A word's own pairs are
@@ -69,11 +71,20 @@ def hub_penalty(space: np.ndarray, items: Sequence[int], settings: Settings) -> 
         rng = np.random.default_rng(settings.seed)
         first, second = rng.integers(0, n, HUB_SAMPLE), rng.integers(0, n, HUB_SAMPLE)
     v = space[idx].astype(np.float64)
+    gram = v @ v.T if n <= _GRAM_UP_TO else None  # every cosine once, instead of one product per chunk
     k = min(settings.hubness_k, len(first))
     best = np.full((n, 0), -np.inf)
     for start in range(0, len(first), _HUB_CHUNK):
         a, b = first[start:start + _HUB_CHUNK], second[start:start + _HUB_CHUNK]
-        sims = v @ _unit(v[a] + v[b]).T
+        if gram is not None:
+            to_a, to_b = gram[:, a], gram[:, b]
+            sums = np.sqrt(np.maximum(gram[a, a] + gram[b, b] + 2 * gram[a, b], 0.0))
+            sims = (to_a + to_b) / np.where(sums == 0, 1.0, sums)
+        else:
+            to_a, to_b = (v @ v[a].T, v @ v[b].T) if settings.balance else (None, None)
+            sims = v @ _unit(v[a] + v[b]).T
+        if settings.balance:
+            sims -= settings.balance * np.abs(to_a - to_b)
         cols = np.arange(len(a))
         sims[a, cols] = -np.inf
         sims[b, cols] = -np.inf
@@ -97,22 +108,20 @@ def _stem(token: str) -> str:
         t = t[:-2]
     elif len(t) > 3 and t.endswith("s") and not t.endswith(("ss", "us", "is")):
         t = t[:-1]
-    for suffix in ("ing", "ed"):
-        if t.endswith(suffix) and len(t) - len(suffix) >= 3:
-            t = t[:-len(suffix)]
-            if len(t) > 3 and t[-1] == t[-2] and t[-1] not in "aeiouls":
-                t = t[:-1]  # running -> run
-            break
     return t
 
 
 def stem_words(name: str) -> tuple[str, ...]:
-    """The stems of a name's words: ``"Burning Trees"`` -> ``("burn", "tree")``."""
+    """The stems of a name's words (plurals made singular): ``"Pine Trees"`` -> ``("pine", "tree")``.
+
+    Only plurals are undone: ``-ing`` and ``-ed`` are left alone because in a world of things
+    they mostly make new nouns (Paint/Painting, Build/Building), not variants.
+    """
     return tuple(_stem(t) for t in _SPLIT.split(fold(name)) if t)
 
 
 def stem_key(name: str) -> str:
-    """Names with the same key are the same word up to plural, -ing/-ed, spaces and hyphens."""
+    """Names with the same key are the same word up to plural, spaces and hyphens."""
     return "".join(stem_words(name))
 
 

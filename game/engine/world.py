@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from ..paths import data_dir, per_file_name
+from .atomic import atomic_write_bytes, atomic_write_text
 from .combine import World
 from .embed import EmbeddingCache, Embedder, LazyEmbedder
 from .errors import StorageError
-from .rule import embed_text, rule_space
+from .rule import HUB_SAMPLE, embed_text, hub_penalty, rule_space
 from .index import AnnIndex, IndexManifest, INDEX_FORMAT_VERSION, METRIC, auto_search_k, auto_trees, vectors_hash
 from .vocab import Settings, Vocabulary, load_vocab
 
 __all__ = ["BuildReport", "open_world", "cache_dir_for"]
+
+PENALTY_VERSION = 1  # bump when hub_penalty changes what it computes (the cached file is then recomputed)
 
 Notify = Callable[[str], None]
 Progress = Callable[[int, int], None]
@@ -115,9 +121,37 @@ def open_world(
             index.save(ann_path, manifest_path)
         except StorageError as exc:
             say(f"{exc}; the index is kept in memory only")
-    world = World(vocab, vectors, index, items, raw=raw)
+    world = World(vocab, vectors, index, items, raw=raw, penalty=_cached_penalty(folder, expected, vectors, items,
+                                                                          settings, say))
     return world, BuildReport(embedded, bool(reason), reason, folder)
 
+
+
+def _cached_penalty(folder: Path, manifest: IndexManifest, vectors, items: list[int], settings: Settings,
+                    say: Notify) -> np.ndarray | None:
+    """The world's hubness penalty from ``folder/penalty.npy`` when it was computed for exactly
+    these vectors and settings, else computed (half a second for 1,600 words) and stored there."""
+    if settings.hubness <= 0:
+        return None
+    key = _short_hash(json.dumps([PENALTY_VERSION, HUB_SAMPLE, manifest.vocab_hash, settings.hubness,
+                                  settings.hubness_k, settings.balance, settings.seed]))
+    path, stamp = folder / "penalty.npy", folder / "penalty.json"
+    try:
+        if json.loads(stamp.read_text("utf-8")).get("key") == key:
+            cached = np.load(path, allow_pickle=False)
+            if cached.shape == (len(vectors),) and cached.dtype == np.float64 and np.isfinite(cached).all():
+                return cached
+    except (OSError, ValueError, AttributeError):
+        pass  # missing or damaged: computed again below
+    penalty = hub_penalty(vectors, items, settings)
+    try:
+        buffer = io.BytesIO()
+        np.save(buffer, penalty, allow_pickle=False)
+        atomic_write_bytes(path, buffer.getvalue())
+        atomic_write_text(stamp, json.dumps({"key": key}) + "\n")
+    except StorageError as exc:
+        say(f"{exc}; the hubness penalty is computed again next time")
+    return penalty
 
 
 def _short_hash(text: str) -> str:
