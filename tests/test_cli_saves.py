@@ -10,7 +10,8 @@ import pytest
 from conftest import write
 from test_cli import cli, run
 
-ROUTE = "# to Glass\nWater + Fire = Steam\nWind + Steam = Window\nWater + Window = Glass\nEarth + Water\n"
+# Designer recipes make all but the third craft, so the route stays valid when the vectors change.
+ROUTE = "# to Glass\nWater + Fire = Steam\nEarth + Water = Mud\nEarth + Mud = Sand\nSand + Fire = Glass\nWind + Water\n"
 
 
 @pytest.fixture
@@ -19,14 +20,14 @@ def honest(tmp_path, capsys, default_copy):
     route = write(tmp_path / "glass.txt", ROUTE)
     save = tmp_path / "run.json"
     code, out, err = run(capsys, "route", "run", str(route), "--vocab", str(default_copy), "--save", str(save))
-    assert code == 0 and "4 crafts, 4 discoveries" in out, err
+    assert code == 0 and "5 crafts, 5 discoveries" in out, err
     data = json.loads(save.read_text(encoding="utf-8"))
     for k, craft in enumerate(data["crafts"]):
         craft["t_ms"] = 1500 * (k + 1)
-    data["play_ms"] = 7000
-    data["speedrun"] = {"target": "Glass", "pauses": 0, "finished_ms": 4500,
-                        "splits": [{"name": n, "t_ms": t} for n, t in (("Steam", 1500), ("Window", 3000),
-                                                                       ("Glass", 4500))]}
+    data["play_ms"] = 9000
+    data["speedrun"] = {"target": "Glass", "pauses": 0, "finished_ms": 6000,
+                        "splits": [{"name": n, "t_ms": t} for n, t in (("Steam", 1500), ("Mud", 3000),
+                                                                       ("Sand", 4500), ("Glass", 6000))]}
     save.write_text(json.dumps(data, indent=1), encoding="utf-8")
     return save
 
@@ -34,8 +35,8 @@ def honest(tmp_path, capsys, default_copy):
 def test_verify_an_honest_run(capsys, honest, default_copy):
     code, out, err = run(capsys, "save", "verify", str(honest), "--vocab", str(default_copy))
     assert code == 0, err
-    assert "ok: 'Classic elements', 4 crafts, 4 discoveries, final time 0:06.000" in out
-    assert "speedrun to Glass: 0:04.500" in out
+    assert "ok: 'Classic elements', 5 crafts, 5 discoveries, final time 0:07.500" in out
+    assert "speedrun to Glass: 0:06.000" in out
 
 
 def tamper(path, change):
@@ -45,12 +46,12 @@ def tamper(path, change):
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda d: d["crafts"][1].update(result="Cloud"), "craft 2 (Wind + Steam = Cloud): this world makes Window, "
+    (lambda d: d["crafts"][2].update(result="Cloud"), "craft 3 (Earth + Mud = Cloud): this world makes Sand, "
                                                       "the save says Cloud"),
-    (lambda d: d["crafts"][3].update(result=None, new=False), "craft 4 (Earth + Water = Nothing): this world makes Mud"),
-    (lambda d: d["crafts"][2].update(a="Lava"), "craft 3 (Lava + Window = Glass): 'Lava' was not available yet"),
-    (lambda d: d["crafts"][3].update(t_ms=10), "craft 4 (Earth + Water = Mud): time goes backwards"),
-    (lambda d: d["crafts"][3].update(new=False), "craft 4 (Earth + Water = Mud): marked not new"),
+    (lambda d: d["crafts"][4].update(result=None, new=False), "craft 5 (Wind + Water = Nothing): this world makes Rain"),
+    (lambda d: d["crafts"][3].update(a="Lava"), "craft 4 (Lava + Fire = Glass): 'Lava' was not available yet"),
+    (lambda d: d["crafts"][4].update(t_ms=10), "craft 5 (Wind + Water = Rain): time goes backwards"),
+    (lambda d: d["crafts"][4].update(new=False), "craft 5 (Wind + Water = Rain): marked not new"),
     (lambda d: d["world"].update(fingerprint="0" * 64), "made in another world"),
     (lambda d: d["crafts"][0].update(a="Unobtainium"), "craft 1 (Unobtainium + Fire = Steam): 'Unobtainium'"),
     (lambda d: d["speedrun"].update(finished_ms=100), "speedrun.finished_ms is 100"),
@@ -78,11 +79,11 @@ def test_verify_truncated_and_random_files_in_one_line(tmp_path, honest, content
 
 def test_show_export_and_route_round_trip(capsys, tmp_path, honest, default_copy):
     code, out, _ = run(capsys, "save", "show", str(honest))
-    assert code == 0 and "speedrun:    speedrun to Glass: 0:04.500" in out and "0:03.000  Window" in out
+    assert code == 0 and "speedrun:    speedrun to Glass: 0:06.000" in out and "0:04.500  Sand" in out
     route = tmp_path / "exported.txt"
     code, _, err = run(capsys, "save", "export", str(honest), "--route", "--out", str(route))
-    assert code == 0 and "wrote 4 crafts" in err
-    assert "Wind + Steam = Window" in route.read_text(encoding="utf-8")
+    assert code == 0 and "wrote 5 crafts" in err
+    assert "Earth + Mud = Sand" in route.read_text(encoding="utf-8")
     again = tmp_path / "again.json"
     code, _, _ = run(capsys, "route", "run", str(route), "--vocab", str(default_copy), "--save", str(again))
     assert code == 0
@@ -141,7 +142,7 @@ def test_version_1_saves_verify_with_the_worlds_starting_elements(capsys, tmp_pa
     del data["starting"], data["speedrun"]
     old = write(tmp_path / "old.json", json.dumps(data))
     code, out, err = run(capsys, "save", "verify", str(old), "--vocab", str(default_copy))
-    assert code == 0 and "4 crafts" in out, err
+    assert code == 0 and "5 crafts" in out, err
     code, _, err = run(capsys, "save", "code", str(old))
     assert code == 1 and "version 1 save" in err
 

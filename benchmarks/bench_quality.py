@@ -1,0 +1,80 @@
+"""How well the rule answers, on the default world, under each refinement (``vocab quality``).
+
+Every row is the same world with different ``settings``; the baseline (measured in the same
+run) is the plain rule: bare words, no centring, no hubness scaling, no balance, variants kept.
+Settings are chosen on ``benchmarks/quality/tune.txt`` (hit@1, then hit@5 and the spread);
+``heldout.txt`` shows whether the gain holds on pairs the choice was not made on.
+
+Columns: hit@1 / hit@5 on both sets, the distinct results over all 20,100 pairs of the first
+200 elements, the most frequent result's share of them (hubness), and the share of results that
+are a variant of an input (same word up to plural) or contain an input as a whole word.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from game.engine import open_world
+from game.engine.quality import evaluate, read_pairs, spread
+from game.engine.vocab import Settings, load_vocab
+from game.paths import DEFAULT_VOCAB, QUALITY_PAIRS
+
+from .common import print_table
+
+PLAIN = dict(template="{}", centre=False, hubness=0.0, balance=0.0, variants="keep")
+CONFIGS = [  # one refinement at a time, then the combinations that did best on the tuning pairs
+    ("plain rule (baseline)", {}),
+    ("template 'the {}'", dict(template="the {}")),
+    ("template 'a {}'", dict(template="a {}")),
+    ("template 'a picture of {}'", dict(template="a picture of {}")),
+    ("centre", dict(centre=True)),
+    ("hubness 0.5", dict(hubness=0.5)),
+    ("hubness 1.0", dict(hubness=1.0)),
+    ("balance 0.25", dict(balance=0.25)),
+    ("balance 0.5", dict(balance=0.5)),
+    ("variants word", dict(variants="word")),
+    ("hubness 0.5 + balance 0.25", dict(hubness=0.5, balance=0.25)),
+    ("centre + hubness 0.5 + balance 0.25", dict(centre=True, hubness=0.5, balance=0.25)),
+    ("'a {}' + hubness 0.25 + balance 0.15 + word", dict(template="a {}", hubness=0.25, balance=0.15, variants="word")),
+]
+QUICK = ("plain rule (baseline)", "balance 0.25")
+
+
+def measure(vocab, settings: Settings, sets) -> tuple[list, object, float]:
+    started = time.perf_counter()
+    world, _ = open_world(DEFAULT_VOCAB, vocab=vocab, settings=settings)
+    scores = [evaluate(world, pairs) for pairs in sets]
+    shape = spread(world)
+    return scores, shape, time.perf_counter() - started
+
+
+def main(quick: bool = False) -> None:
+    vocab = load_vocab(DEFAULT_VOCAB)
+    sets = [read_pairs(p) for p in QUALITY_PAIRS]
+    plain = replace(vocab.settings, **PLAIN)
+    configs = [c for c in CONFIGS if c[0] in QUICK] if quick else CONFIGS
+    chosen = {k: getattr(vocab.settings, k) for k in (*PLAIN, "hubness_k") if getattr(vocab.settings, k) != getattr(plain, k)}
+    print(f"{vocab.name!r}: {len(vocab.elements)} elements; {len(sets[0])} tuning pairs, {len(sets[1])} held-out pairs "
+          "(the first run of a template embeds every word with the model)")
+    rows, results = [], []
+    print("this world's settings: " + (", ".join(f"{k}={v}" for k, v in chosen.items()) or "the plain rule"))
+    for label, change in configs + [("this world's settings", None)]:
+        settings = vocab.settings if change is None else replace(plain, **change)
+        scores, shape, seconds = measure(vocab, settings, sets)
+        results.append((label, scores, shape))
+        data = shape.to_json()
+        rows.append([label, f"{scores[0].hit1_rate:.1%}", f"{scores[0].hit5_rate:.1%}", f"{scores[1].hit1_rate:.1%}",
+                     f"{scores[1].hit5_rate:.1%}", shape.distinct, f"{shape.hub_share:.1%} {data['hub']}",
+                     f"{data['variant_share']:.1%}", f"{data['contains_share']:.1%}", f"{seconds:.1f}"])
+    print_table(["settings", "tune@1", "tune@5", "held@1", "held@5", "distinct", "top result", "variant",
+                 "contains", "s"], rows)
+    base, final = results[0], results[-1]
+    print()
+    for k, name in enumerate(("tuning", "held-out")):
+        b, f = base[1][k], final[1][k]
+        print(f"{name} pairs, this world vs plain rule: hit@1 {b.hit1_rate:.1%} -> {f.hit1_rate:.1%} "
+              f"({f.hit1_rate / b.hit1_rate:.2f}x), hit@5 {b.hit5_rate:.1%} -> {f.hit5_rate:.1%} "
+              f"({f.hit5_rate / b.hit5_rate:.2f}x)" if b.hit1_rate and b.hit5_rate else "")
+    print(f"distinct results: {base[2].distinct} -> {final[2].distinct} ({final[2].distinct / base[2].distinct:.2f}x); "
+          f"most frequent result's share: {base[2].hub_share:.1%} -> {final[2].hub_share:.1%}")
