@@ -330,9 +330,11 @@ def cmd_vocab_why(args: argparse.Namespace) -> int:
     print(_describe(world, combination))
     settings = world.vocab.settings
     print(f"settings: centre={settings.centre} hubness={settings.hubness:g} (k={settings.hubness_k}) "
-          f"variants={settings.variants} template={settings.template!r} nothing_threshold={settings.nothing_threshold}")
-    print("rank under each rule (" + "; ".join(f"{k} = {v}" for k, v in labels.items()) + "):")
-    print(f"  {'word':<24} {'cosine':>12} {'centred':>12} {'penalty':>8} {'csls':>12} {'final':>12}")
+          f"balance={settings.balance:g} variants={settings.variants} template={settings.template!r} "
+          f"nothing_threshold={settings.nothing_threshold}")
+    print("rank under each rule (" + "; ".join(f"{k} = {v}" for k, v in labels.items()) + "; "
+          "gap = |cos(word, A) - cos(word, B)|):")
+    print(f"  {'word':<24} {'cosine':>12} {'centred':>12} {'penalty':>8} {'csls':>12} {'gap':>7} {'final':>12}")
 
     def cell(score: float | None, rank: int) -> str:
         return f"{'-':>12}" if score is None or not rank else f"{score:7.4f} #{rank:<3}"
@@ -341,7 +343,7 @@ def cmd_vocab_why(args: argparse.Namespace) -> int:
         csls = c.centred - c.penalty if settings.centre else c.cosine - c.penalty
         label = world.element(c.name).label
         print(f"  {label:<24} {cell(c.cosine, c.ranks['cosine'])} {cell(c.centred, c.ranks['centred'])} "
-              f"{c.penalty:8.4f} {cell(csls, c.ranks['csls'])} {cell(c.final, c.ranks['final'])}"
+              f"{c.penalty:8.4f} {cell(csls, c.ranks['csls'])} {c.gap:7.4f} {cell(c.final, c.ranks['final'])}"
               + (f"  {c.note}" if c.note else ""))
     if combination.rule == "recipe":
         print(f"a designer recipe makes it {combination.result}, whatever the scores")
@@ -353,12 +355,14 @@ def cmd_vocab_why(args: argparse.Namespace) -> int:
 def cmd_vocab_emoji(args: argparse.Namespace) -> int:
     if args.write and args.all:
         raise EmbedcraftError("--write fills in missing emoji only; leave out --all")
-    world, _ = _open(args.path)
+    embedder = LazyEmbedder(notify=_note)  # one model for the new words and the emoji names
+    world, _ = _open(args.path, embedder)
     wanted = [k for k, e in enumerate(world.elements) if args.all or not e.emoji]
     if not wanted:
         print(f"every element of {world.vocab.name!r} has an emoji (--all suggests for all of them)")
         return 0
-    suggester = EmojiSuggester(LazyEmbedder(notify=_note), data_dir() / "cache" / "emoji-names", notify=_note)
+    suggester = EmojiSuggester(embedder, data_dir() / "cache" / "emoji-names", notify=_note,
+                               template=world.vocab.settings.template)
     found = suggester.suggest(world.raw_vectors[wanted], max(1, args.top))
     first = agree = 0
     for k, options in zip(wanted, found):
@@ -584,9 +588,9 @@ def _try_batch(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------ helpers
 
 
-def _open(path: Path) -> tuple[World, object]:
+def _open(path: Path, embedder: LazyEmbedder | None = None) -> tuple[World, object]:
     bar = ProgressBar("embedding", "words")
-    world, report = open_world(path, notify=lambda message: _note(message), progress=bar)
+    world, report = open_world(path, embedder=embedder, notify=lambda message: _note(message), progress=bar)
     bar.close()
     return world, report
 

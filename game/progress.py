@@ -48,7 +48,7 @@ class ProgressBar:
         filled = int(BAR_WIDTH * min(self._done, total) / total)
         bar = "#" * filled + "." * (BAR_WIDTH - filled)
         return (f"{self.label} [{bar}] {100 * self._done / total:5.1f}% "
-                f"{self._done}/{self._total} {self.rate():,.0f} {self.unit}/s")
+                f"{self._done}/{self._total} {self.rate():,.{0 if self.rate() >= 10 else 1}f} {self.unit}/s")
 
     def close(self) -> None:
         if self._total == 0 and self._done == 0:

@@ -134,10 +134,10 @@ def test_table_depths_match_reach(tmp_path, seed):
     assert list(again.depths) == list(result.depths) and list(again.made_from) == list(result.made_from)
 
 
-def test_vocab_map_writes_a_png_coloured_by_depth(tmp_path, capsys, default_copy, default_table):
+def test_vocab_map_writes_a_png_coloured_by_depth(tmp_path, capsys, default_copy, default_world, default_table):
     import pygame
 
-    from game.client.vocab_map import PALETTE
+    from game.client.vocab_map import depth_colour
 
     out = tmp_path / "maps" / "map.png"
     assert main(["vocab", "map", str(default_copy), "--out", str(out), "--size", "1200x800"]) == 0
@@ -146,7 +146,8 @@ def test_vocab_map_writes_a_png_coloured_by_depth(tmp_path, capsys, default_copy
     image = pygame.image.load(str(out))
     assert image.get_size() == (1200, 800)
     colours = {tuple(image.get_at((x, y)))[:3] for x in range(0, 1200, 3) for y in range(0, 800, 3)}
-    assert sum(1 for c in PALETTE[:4] if c in colours) >= 3  # dots of several depths are drawn
+    deepest = int(table_depths(default_world, default_table).max())
+    assert sum(1 for d in range(deepest + 1) if depth_colour(d, deepest) in colours) >= 4  # dots of several depths
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary left behind
     assert main(["vocab", "map", str(default_copy), "--out", str(tmp_path / "map.jpg")]) == 1
     assert "must name a .png" in capsys.readouterr().err

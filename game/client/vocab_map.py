@@ -42,8 +42,12 @@ class MapSummary:
     variance: tuple[float, float]
 
 
-def depth_colour(depth: int) -> tuple[int, int, int]:
-    return UNREACHABLE if depth < 0 else PALETTE[min(depth, len(PALETTE) - 1)]
+def depth_colour(depth: int, deepest: int) -> tuple[int, int, int]:
+    """The palette spread over depths 0..``deepest``, so a shallow world still uses all of it."""
+    if depth < 0:
+        return UNREACHABLE
+    step = (len(PALETTE) - 1) / deepest if deepest > 0 else 0.0
+    return PALETTE[min(round(depth * step), len(PALETTE) - 1)]
 
 
 def draw_map(world: World, depths: np.ndarray, out: Path, size: tuple[int, int] = (2400, 1600),
@@ -81,8 +85,9 @@ def draw_map(world: World, depths: np.ndarray, out: Path, size: tuple[int, int] 
     order = sorted(range(len(items)), key=lambda r: (depths[items[r]] < 0, depths[items[r]], r))
     placed = place_labels(xy, sizes, order, plot)
 
+    deepest = int(depths.max(initial=0))
     for r, k in enumerate(items.tolist()):
-        colour = depth_colour(int(depths[k]))
+        colour = depth_colour(int(depths[k]), deepest)
         pygame.draw.circle(surface, colour, (float(xy[r][0]), float(xy[r][1])), 4)
     for r, rect in enumerate(placed):
         if rect is None:
@@ -106,7 +111,7 @@ def draw_map(world: World, depths: np.ndarray, out: Path, size: tuple[int, int] 
     for k in items.tolist():
         counts[int(depths[k])] = counts.get(int(depths[k]), 0) + 1
     for depth in sorted(d for d in counts if d >= 0):
-        pygame.draw.circle(surface, depth_colour(depth), (lx + 8, ly + 9), 7)
+        pygame.draw.circle(surface, depth_colour(depth, deepest), (lx + 8, ly + 9), 7)
         label = "starting" if depth == 0 else f"depth {depth}"
         surface.blit(renderer.text(f"{label}: {counts[depth]}", 15, INK), (lx + 24, ly))
         ly += 24

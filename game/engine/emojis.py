@@ -7,6 +7,7 @@ the user data folder; an element's suggestion is the emoji names nearest its own
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,9 +63,15 @@ def catalogue() -> list[EmojiName]:
 class EmojiSuggester:
     """Nearest emoji names to element vectors, for one embedding model."""
 
-    def __init__(self, embedder: Embedder, cache_dir: Path, notify=None) -> None:
+    def __init__(self, embedder: Embedder, cache_dir: Path, notify=None, template: str = "{}") -> None:
+        """Args:
+            template: the world's ``template``, so emoji names are embedded the way its words
+                are ("a picture of volcano" beside "a picture of Volcano").
+        """
         self.names = catalogue()
-        texts = [e.name for e in self.names]
+        texts = [template.replace("{}", e.name, 1) for e in self.names]
+        if template != "{}":
+            cache_dir = cache_dir / ("template-" + hashlib.sha256(template.encode("utf-8")).hexdigest()[:12])
         cache = EmbeddingCache(cache_dir, notify=notify)
         vectors, _ = cache.vectors_for(texts, embedder)
         self.vectors = normalise_rows(vectors.astype(np.float64))

@@ -248,11 +248,15 @@ class _Search:
     def bottom_up(self, goal: int) -> dict[int, tuple[int, int]] | None:
         """Knuth-style cheapest-first pass: each element's plan is the union of its inputs'
         plans plus itself, choosing the smallest union. Good, not always shortest."""
-        by_input: list[list[tuple[int, int]]] = [[] for _ in range(self.n)]
-        for (i, j), r in zip(self.pairs.tolist(), self.results.tolist()):
-            by_input[i].append((j, r))
-            if j != i:
-                by_input[j].append((i, r))
+        # Each element's recipes as (other input, result), in one sorted array (CSR), because a
+        # million Python tuples would take seconds to build.
+        twice = self.pairs[:, 0] != self.pairs[:, 1]
+        given = np.concatenate([self.pairs[:, 0], self.pairs[twice, 1]])
+        other = np.concatenate([self.pairs[:, 1], self.pairs[twice, 0]])
+        made = np.concatenate([self.results, self.results[twice]])
+        order = np.argsort(given, kind="stable")
+        other, made = other[order], made[order]
+        bounds = np.searchsorted(given[order], np.arange(self.n + 1)).tolist()
         plans: dict[int, frozenset[int]] = {s: frozenset() for s in np.flatnonzero(self.start).tolist()}
         choice: dict[int, tuple[int, int]] = {}
         done: set[int] = set()
@@ -265,15 +269,15 @@ class _Search:
             self.cost[e] = size
             if e == goal:
                 break
-            for other, r in by_input[e]:
-                if other not in done or r in done:
+            for partner, r in zip(other[bounds[e]:bounds[e + 1]].tolist(), made[bounds[e]:bounds[e + 1]].tolist()):
+                if partner not in done or r in done:
                     continue
-                union = plans[e] | plans[other]
+                union = plans[e] | plans[partner]
                 if r in union:
                     continue
                 if r not in plans or len(union) + 1 < len(plans[r]):
                     plans[r] = union | {r}
-                    choice[r] = (min(e, other), max(e, other))
+                    choice[r] = (min(e, partner), max(e, partner))
                     heapq.heappush(heap, (len(plans[r]), r))
         if goal not in done:
             return None
