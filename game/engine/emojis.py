@@ -17,6 +17,7 @@ import yaml
 
 from .embed import EmbeddingCache, Embedder, normalise_rows
 from .errors import EmbedcraftError
+from .rule import embed_text
 
 __all__ = ["MAX_EMOJI_VERSION", "EmojiName", "Suggestion", "catalogue", "EmojiSuggester", "fill_emoji"]
 
@@ -69,7 +70,7 @@ class EmojiSuggester:
                 are ("a picture of volcano" beside "a picture of Volcano").
         """
         self.names = catalogue()
-        texts = [template.replace("{}", e.name, 1) for e in self.names]
+        texts = [embed_text(template, e.name) for e in self.names]
         if template != "{}":
             cache_dir = cache_dir / ("template-" + hashlib.sha256(template.encode("utf-8")).hexdigest()[:12])
         cache = EmbeddingCache(cache_dir, notify=notify)

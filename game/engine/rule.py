@@ -28,9 +28,9 @@ _GRAM_UP_TO = 4_000  # words; up to here hub_penalty works from the table of all
 _SPLIT = re.compile(r"[\s\-_/]+")
 
 
-def embed_text(settings: Settings, text: str) -> str:
-    """What the model embeds for an element whose text is ``text``."""
-    return settings.template.replace("{}", text, 1)
+def embed_text(template: str, text: str) -> str:
+    """What the model embeds for ``text`` under a world's ``template`` (``{}`` is the text)."""
+    return template.replace("{}", text, 1)
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:

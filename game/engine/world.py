@@ -89,7 +89,7 @@ def open_world(
         folder = folder / "variants" / _short_hash(json.dumps(asdict(settings), sort_keys=True))
     embedder = embedder or LazyEmbedder(notify=say)
     settings = vocab.settings
-    texts = [embed_text(settings, e.text) for e in vocab.elements]
+    texts = [embed_text(settings.template, e.text) for e in vocab.elements]
     cache = EmbeddingCache(vectors_folder, notify=say)
     raw, embedded = cache.vectors_for(texts, embedder, progress)
 
