@@ -332,8 +332,8 @@ def cmd_vocab_why(args: argparse.Namespace) -> int:
     print(f"settings: centre={settings.centre} hubness={settings.hubness:g} (k={settings.hubness_k}) "
           f"balance={settings.balance:g} variants={settings.variants} template={settings.template!r} "
           f"nothing_threshold={settings.nothing_threshold}")
-    print("rank under each rule (" + "; ".join(f"{k} = {v}" for k, v in labels.items()) + "; "
-          "gap = |cos(word, A) - cos(word, B)|):")
+    print(f"the best {args.top} words under any rule, ranked under each (" + "; ".join(f"{k} = {v}" for k, v in labels.items())
+          + "; gap = |cos(word, A) - cos(word, B)|):")
     print(f"  {'word':<24} {'cosine':>12} {'centred':>12} {'penalty':>8} {'csls':>12} {'gap':>7} {'final':>12}")
 
     def cell(score: float | None, rank: int) -> str:
@@ -342,9 +342,9 @@ def cmd_vocab_why(args: argparse.Namespace) -> int:
     for c in candidates:
         csls = c.centred - c.penalty if settings.centre else c.cosine - c.penalty
         label = world.element(c.name).label
-        print(f"  {label:<24} {cell(c.cosine, c.ranks['cosine'])} {cell(c.centred, c.ranks['centred'])} "
-              f"{c.penalty:8.4f} {cell(csls, c.ranks['csls'])} {c.gap:7.4f} {cell(c.final, c.ranks['final'])}"
-              + (f"  {c.note}" if c.note else ""))
+        print((f"  {label:<24} {cell(c.cosine, c.ranks['cosine'])} {cell(c.centred, c.ranks['centred'])} "
+               f"{c.penalty:8.4f} {cell(csls, c.ranks['csls'])} {c.gap:7.4f} {cell(c.final, c.ranks['final'])}"
+               + (f"  {c.note}" if c.note else "")).rstrip())
     if combination.rule == "recipe":
         print(f"a designer recipe makes it {combination.result}, whatever the scores")
     elif combination.rule == "nothing" and settings.nothing_threshold is not None:
@@ -616,6 +616,8 @@ def _describe(world: World, c: Combination) -> str:
     how = {"recipe": "designer recipe", "vector": "nearest word", "nothing": "below the Nothing threshold"}[c.rule]
     score = f", score {c.score:.4f}" if c.score is not None else ""
     lines = [f"{label(c.a)} + {label(c.b)} = {label(c.result)}   ({how}{score})"]
+    if c.rule == "recipe" and c.runners_up:
+        lines.append("   the recipe wins whatever the scores; by the vectors alone the best words are:")
     for rank, neighbour in enumerate(c.runners_up, start=2 if c.rule == "vector" else 1):
         lines.append(f"  {rank:>2}. {label(neighbour.name):<28} {neighbour.score:.4f}")
     return "\n".join(lines)

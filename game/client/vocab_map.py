@@ -29,8 +29,10 @@ INK = (40, 42, 48)
 MUTED = (120, 122, 130)
 UNREACHABLE = (170, 170, 170)
 # depth 0, 1, 2, ... (a perceptually even ramp, dark blue to yellow); deeper reuse the last
-PALETTE = [(68, 1, 84), (72, 40, 120), (62, 74, 137), (49, 104, 142), (38, 130, 142), (31, 158, 137),
-           (53, 183, 121), (109, 205, 89), (180, 222, 44), (223, 227, 24), (253, 231, 37)]
+# Depth colours, shallow to deep: a sequence of clearly different hues (purple, blues, greens,
+# yellow, orange, reds), so neighbouring depths stay apart even when a world is only 6 deep.
+PALETTE = [(68, 1, 84), (72, 40, 140), (49, 92, 190), (30, 150, 200), (30, 170, 140), (90, 190, 80),
+           (190, 210, 40), (250, 200, 30), (245, 140, 40), (220, 70, 40), (160, 20, 40)]
 LEGEND_W = 300
 
 
@@ -76,8 +78,8 @@ def draw_map(world: World, depths: np.ndarray, out: Path, size: tuple[int, int] 
         parts = []
         if labels in ("both", "emoji"):
             parts.append(renderer.emoji(e.emoji or "", emoji_px, e.name))
-        if labels in ("both", "name"):
-            parts.append(renderer.text(e.name, text_px, INK))
+        if labels in ("both", "name"):  # the starting elements, where every route begins, in bold
+            parts.append(renderer.text(e.name, text_px + 2 * (depths[k] == 0), INK, bold=bool(depths[k] == 0)))
         w = sum(p.get_width() for p in parts) + 3 * (len(parts) - 1)
         h = max(p.get_height() for p in parts)
         sizes.append((w, h))
@@ -86,7 +88,8 @@ def draw_map(world: World, depths: np.ndarray, out: Path, size: tuple[int, int] 
     placed = place_labels(xy, sizes, order, plot)
 
     deepest = int(depths.max(initial=0))
-    for r, k in enumerate(items.tolist()):
+    for r in sorted(range(len(items)), key=lambda r: -int(depths[items[r]])):  # shallow dots on top
+        k = int(items[r])
         colour = depth_colour(int(depths[k]), deepest)
         pygame.draw.circle(surface, colour, (float(xy[r][0]), float(xy[r][1])), 4)
     for r, rect in enumerate(placed):
