@@ -115,8 +115,7 @@ class World:
         self._penalty32 = None if self.penalty is None else self.penalty.astype(np.float32)
         self._balance = vocab.settings.balance
         self._v32 = np.ascontiguousarray(vectors, dtype=np.float32)
-        # Every word's cosine to every item (float32, 11 MB for 1,600 words) when balance needs them.
-        self._gram = self._v32 @ self._v32[self._items].T if self._balance and index.exhaustive else None
+        self._gram: np.ndarray | None = None  # every word's cosine to every item, made on first need
         self._column = np.full(len(vocab.elements), -1, dtype=np.int64)  # element id -> item position
         self._column[self._items] = np.arange(len(self._items))
         self._variants = variant_pairs(names, vocab.settings.variants)
@@ -184,7 +183,7 @@ class World:
 
         Candidates come with approximate (float32) scores; every candidate that could be among
         the ``depth`` best by those is re-scored exactly in float64, so the answer does not
-        depend on how the candidates were found (see :meth:`_candidates`).
+        depend on how the candidates were found (see :meth:`_approx_scores`).
 
         Returns:
             ``(ids, scores)`` of shape (B, depth); ``-1`` / ``nan`` where fewer candidates exist.
@@ -247,10 +246,7 @@ class World:
             words = self._v64[cands[lo:lo + rows]]
             score = np.einsum("bkd,bd->bk", words, query[lo:lo + rows])
             if self._balance:
-                block = pairs[lo:lo + rows]
-                gap = (np.einsum("bkd,bd->bk", words, self._v64[block[:, 0]])
-                       - np.einsum("bkd,bd->bk", words, self._v64[block[:, 1]]))
-                score -= self._balance * np.abs(gap)
+                score -= self._balance * _input_gap(words, self._v64, pairs[lo:lo + rows])
             out.append(score)
         scores = np.concatenate(out) if out else np.zeros(cands.shape)
         if self.penalty is not None:
@@ -280,7 +276,8 @@ class World:
             approx = query.astype(np.float32) @ self._v32_items.T  # columns are the items, in order
             cands = np.broadcast_to(self._items, approx.shape)
             if self._balance:
-                approx -= self._balance * np.abs(self._gram[pairs[:, 0]] - self._gram[pairs[:, 1]])
+                gram = self._item_cosines()
+                approx -= self._balance * np.abs(gram[pairs[:, 0]] - gram[pairs[:, 1]])
             if self._penalty32 is not None:
                 approx -= self._penalty32[self._items]
             rows, ids = self._skipped(pairs)
@@ -289,16 +286,12 @@ class World:
             return cands, approx
         positions, approx = self._annoy(query, len(self._items) if self.index.exhaustive else want)
         cands = np.where(positions >= 0, self._items[np.maximum(positions, 0)], -1)
-        if self._balance:
-            if self._gram is not None:
-                at = np.maximum(positions, 0)
-                gap = (np.take_along_axis(self._gram[pairs[:, 0]], at, axis=1)
-                       - np.take_along_axis(self._gram[pairs[:, 1]], at, axis=1))
-            else:
-                words = self._v32[cands]
-                gap = (np.einsum("bkd,bd->bk", words, self._v32[pairs[:, 0]])
-                       - np.einsum("bkd,bd->bk", words, self._v32[pairs[:, 1]]))
-            approx -= self._balance * np.abs(gap)
+        if self._balance and self.index.exhaustive:
+            gram, at = self._item_cosines(), np.maximum(positions, 0)
+            approx -= self._balance * np.abs(np.take_along_axis(gram[pairs[:, 0]], at, axis=1)
+                                             - np.take_along_axis(gram[pairs[:, 1]], at, axis=1))
+        elif self._balance:
+            approx -= self._balance * _input_gap(self._v32[cands], self._v32, pairs)
         if self._penalty32 is not None:
             approx -= self._penalty32[cands]
         skip = (cands == pairs[:, :1]) | (cands == pairs[:, 1:])
@@ -306,6 +299,13 @@ class World:
             skip |= self.is_variant(cands, pairs[:, :1]) | self.is_variant(cands, pairs[:, 1:])
         approx[skip] = -np.inf
         return cands, approx
+
+    def _item_cosines(self) -> np.ndarray:
+        """Every word's float32 cosine to every item (11 MB for 1,600 words), for ``balance`` on
+        an exhaustive world; made on first use, so opening a world does not pay for it."""
+        if self._gram is None:
+            self._gram = self._v32 @ self._v32_items.T
+        return self._gram
 
     def _skipped(self, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every ``(row, element)`` the rule never answers for the pair in that row: its two
@@ -392,6 +392,13 @@ class World:
             return Combination(a, b, None, shown, rule, tuple(Neighbour(names[k].name, s) for k, s in ranked[:top]))
         others = [Neighbour(names[k].name, s) for k, s in ranked if k != chosen][:top]
         return Combination(a, b, names[chosen].name, shown, rule, tuple(others))
+
+
+def _input_gap(words: np.ndarray, vectors: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """``|cos(w, a) - cos(w, b)|`` for each row's candidate vectors ``words`` (B, K, d) and the
+    row's pair ``a, b`` of rows of ``vectors``, in the vectors' precision."""
+    return np.abs(np.einsum("bkd,bd->bk", words, vectors[pairs[:, 0]])
+                  - np.einsum("bkd,bd->bk", words, vectors[pairs[:, 1]]))
 
 
 def name_ranks(names: Sequence[str]) -> np.ndarray:
