@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.cli import BATCH_CHUNK
+from game.cli.play import BATCH_CHUNK
 
 from . import synthetic
 from .common import SyntheticWorld, build_world, distinct_pairs, print_table, ratio, single_blas_thread, us

@@ -51,12 +51,14 @@ def build_app(elements: int = ELEMENTS, tiles: int = TILES, seed: int = 7):
     from game.client.sidebar import Entry
     from game.client.geometry import Point
     from game.client.prefs import Prefs
-    from game.client.render import ASSETS, Renderer
+    from game.paths import ASSETS
+    from game.client.render import Renderer
     from game.client.session import open_session
     from game.client.sound import Sounds
-    from game.engine.combine import World
-    from game.engine.index import AnnIndex
-    from game.engine.vocab import Element, Vocabulary, load_vocab
+    from game.engine.world.world import World
+    from game.engine.world.index import AnnIndex
+    from game.engine.world.vocab import Element, Vocabulary
+    from game.engine.world.reader import load_vocab
 
     real = load_vocab(ROOT / "vocab" / "default.yaml").elements
     made = [Element(f"{e.name} {k // len(real)}" if k >= len(real) else e.name, e.emoji)

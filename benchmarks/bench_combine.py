@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from game.engine.combine import SCORE_DECIMALS
+from game.engine.world.ranking import SCORE_DECIMALS
 
 from . import synthetic
 from .common import (Latency, SyntheticWorld, build_world, distinct_pairs, exact_top1, print_table, ratio,

@@ -16,8 +16,9 @@ import time
 from dataclasses import replace
 
 from game.engine import open_world
-from game.engine.quality import evaluate, read_pairs, spread
-from game.engine.vocab import Settings, load_vocab
+from game.engine.designer.quality import evaluate, read_pairs, spread
+from game.engine.world.vocab import Settings
+from game.engine.world.reader import load_vocab
 from game.paths import DEFAULT_VOCAB, QUALITY_PAIRS
 
 from .common import print_table

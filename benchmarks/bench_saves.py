@@ -17,11 +17,13 @@ import time
 from pathlib import Path
 
 from game.engine import open_world
-from game.engine.discovery import DiscoveryLog
-from game.engine.route import craft_table, find_route
-from game.engine.savefile import SaveFile, read_save, save_bytes, world_fingerprint, world_stamp, write_save
-from game.engine.sharecode import encode_save
-from game.engine.verify import verify_save
+from game.engine.runs.discovery import DiscoveryLog
+from game.engine.designer.crafts import craft_table
+from game.engine.designer.shortest import find_route
+from game.engine.runs.savefile import SaveFile, save_bytes, world_stamp, write_save
+from game.engine.runs.save_reader import read_save
+from game.engine.runs.sharecode import encode_save
+from game.engine.runs.verify import verify_save
 from game.paths import DEFAULT_VOCAB
 
 from .common import print_table, ratio
@@ -82,12 +84,11 @@ def main(quick: bool = False) -> None:
 
         world = fresh_world()
         cache = Path(folder) / "cache"
-        fingerprint = world_fingerprint(world)
         started = time.perf_counter()
-        table = craft_table(world, cache, fingerprint)
+        table = craft_table(world, cache)
         cold = time.perf_counter() - started
         started = time.perf_counter()
-        craft_table(world, cache, fingerprint)
+        craft_table(world, cache)
         warm = time.perf_counter() - started
         print_table(["craft table", "time", "speed-up"], [
             [f"built: {len(table[1]):,} pairs crafted (baseline)", f"{cold:.2f} s", "1.0x"],

@@ -10,9 +10,10 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from game.engine.combine import SCORE_DECIMALS, World, name_ranks
-from game.engine.index import AnnIndex, auto_search_k, auto_trees
-from game.engine.vocab import Element, Vocabulary
+from game.engine.world.ranking import SCORE_DECIMALS, name_ranks
+from game.engine.world.world import World
+from game.engine.world.index import AnnIndex, auto_search_k, auto_trees
+from game.engine.world.vocab import Element, Vocabulary
 
 __all__ = [
     "SyntheticWorld", "build_world", "distinct_pairs", "exact_top1", "Latency", "print_table",

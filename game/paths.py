@@ -1,38 +1,60 @@
-"""Where things live: the bundled default world and the user data folder."""
+"""Where the app's things live: the bundled world, assets and quality pairs, and the user's data.
+
+Bundled files sit beside the code in an installed package (``game/assets``, ``game/vocab``,
+``game/quality``: ``pip install .`` puts them there) and in the project's own folders in a
+checkout (``assets/``, ``vocab/``, ``benchmarks/quality/``). User data (saves, settings,
+fallback caches) goes to ``$EMBEDCRAFT_HOME`` if set, else ``saves/`` in a checkout, else the
+platform's data folder (``$XDG_DATA_HOME/embedcraft``, by default ``~/.local/share/embedcraft``).
+
+Only the command line and the client use this module; the engine is given paths.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
-import time
 from pathlib import Path
 
-__all__ = ["REPO_ROOT", "DEFAULT_VOCAB", "QUALITY_PAIRS", "data_dir", "default_save_path", "per_file_name", "speedrun_save_path"]
+from .engine.runs.resume import speedrun_path
+from .engine.world.caches import per_file_name
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_VOCAB = REPO_ROOT / "vocab" / "default.yaml"
-QUALITY_DIR = REPO_ROOT / "benchmarks" / "quality"
-QUALITY_PAIRS = (QUALITY_DIR / "tune.txt", QUALITY_DIR / "heldout.txt")  # the default world's evaluation set
+__all__ = ["ASSETS", "DEFAULT_VOCAB", "QUALITY_PAIRS", "cache_root", "data_dir", "default_save_path",
+           "speedrun_save_path", "world_file_name"]
+
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
 HOME_ENV = "EMBEDCRAFT_HOME"  # moves all user data (saves, settings, fallback caches)
 
 
+def _bundled(installed: str, checkout: str) -> Path:
+    inside = _PACKAGE / installed
+    return inside if inside.is_dir() else _CHECKOUT / checkout
+
+
+ASSETS = _bundled("assets", "assets")
+DEFAULT_VOCAB = _bundled("vocab", "vocab") / "default.yaml"
+QUALITY_DIR = _bundled("quality", "benchmarks/quality")
+QUALITY_PAIRS = (QUALITY_DIR / "tune.txt", QUALITY_DIR / "heldout.txt")  # the default world's evaluation set
+
+
 def data_dir() -> Path:
-    """The folder for saves and settings: ``$EMBEDCRAFT_HOME`` or ``saves/`` in the project."""
+    """The folder for saves and settings (see the module docstring)."""
     override = os.environ.get(HOME_ENV)
-    return Path(override).expanduser() if override else REPO_ROOT / "saves"
+    if override:
+        return Path(override).expanduser()
+    if (_CHECKOUT / "saves").is_dir() and (_CHECKOUT / "pyproject.toml").is_file():
+        return _CHECKOUT / "saves"
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "embedcraft"
 
 
-def per_file_name(path: Path, digits: int) -> str:
-    """``STEM-HASH``: a name for things kept per vocabulary file (a save, a fallback cache)
-    that differs for two files of the same name in different folders."""
-    key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:digits]
-    return f"{path.stem}-{key}"
+def cache_root() -> Path:
+    """Where a world's caches go when the folder beside its vocabulary cannot be written."""
+    return data_dir() / "cache"
 
 
 def world_file_name(vocab: Path) -> str:
     """``default`` for the bundled world, ``STEM-HASH`` for any other: how saves name a world."""
-    return "default" if vocab.resolve() == DEFAULT_VOCAB.resolve() else per_file_name(vocab, 8)
+    return "default" if Path(vocab).resolve() == DEFAULT_VOCAB.resolve() else per_file_name(vocab, 8)
 
 
 def default_save_path(vocab: Path) -> Path:
@@ -42,11 +64,4 @@ def default_save_path(vocab: Path) -> Path:
 
 def speedrun_save_path(vocab: Path, target: str) -> Path:
     """A new file for a speedrun: ``saves/speedruns/WORLD-TARGET-YYYYmmdd-HHMMSS.json``."""
-    world = world_file_name(vocab)
-    slug = re.sub(r"[^a-z0-9]+", "-", target.casefold()).strip("-") or "target"
-    base = data_dir() / "speedruns" / f"{world}-{slug}-{time.strftime('%Y%m%d-%H%M%S')}"
-    path, n = base.with_name(base.name + ".json"), 1
-    while path.exists():
-        n += 1
-        path = base.with_name(f"{base.name}-{n}.json")
-    return path
+    return speedrun_path(data_dir() / "speedruns", world_file_name(vocab), target)

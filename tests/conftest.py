@@ -121,10 +121,9 @@ def default_table(default_copy, default_world):
     """Every pair of the default world's reachable elements, crafted once per test session and
     cached beside ``default_copy`` as the CLI caches it, so `vocab reach`, `vocab map` and
     `route find` on ``default_copy`` read it back instead of crafting a million pairs again."""
-    from game.engine.route import craft_table
-    from game.engine.savefile import world_fingerprint
+    from game.engine.designer.crafts import craft_table
 
-    return craft_table(default_world, default_copy.parent / "default.cache", world_fingerprint(default_world))
+    return craft_table(default_world, default_copy.parent / "default.cache")
 
 
 @pytest.fixture(autouse=True)

@@ -49,7 +49,7 @@ def tamper(path, change):
     (lambda d: d["crafts"][2].update(result="Cloud"), "craft 3 (Earth + Mud = Cloud): this world makes Sand, "
                                                       "the save says Cloud"),
     (lambda d: d["crafts"][4].update(result=None, new=False), "craft 5 (Wind + Water = Nothing): this world makes Rain"),
-    (lambda d: d["crafts"][3].update(a="Lava"), "craft 4 (Lava + Fire = Glass): 'Lava' was not available yet"),
+    (lambda d: d["crafts"][3].update(a="Lava"), "craft 4 (Lava + Fire = Glass): 'Lava' has not been discovered yet"),
     (lambda d: d["crafts"][4].update(t_ms=10), "craft 5 (Wind + Water = Rain): time goes backwards"),
     (lambda d: d["crafts"][4].update(new=False), "craft 5 (Wind + Water = Rain): marked not new"),
     (lambda d: d["world"].update(fingerprint="0" * 64), "made in another world"),
@@ -94,7 +94,8 @@ def test_show_export_and_route_round_trip(capsys, tmp_path, honest, default_copy
 
 
 def test_share_code_round_trip_is_identical(capsys, tmp_path, honest, default_copy):
-    from game.engine.savefile import read_save, write_save
+    from game.engine.runs.save_reader import read_save
+    from game.engine.runs.savefile import write_save
 
     canonical = tmp_path / "canonical.json"
     write_save(canonical, read_save(honest))
@@ -164,13 +165,11 @@ def test_route_run_names_the_first_bad_line_in_order(capsys, tmp_path, default_c
 def test_a_damaged_craft_table_cache_is_rebuilt(tiny_path, tmp_path):
     from conftest import FakeEmbedder
     from game.engine import open_world
-    from game.engine.route import craft_table
-    from game.engine.savefile import world_fingerprint
+    from game.engine.designer.crafts import craft_table
 
     world, _ = open_world(tiny_path, embedder=FakeEmbedder())
-    fingerprint = world_fingerprint(world)
-    good = craft_table(world, tmp_path, fingerprint)
+    good = craft_table(world, tmp_path)
     cache = tmp_path / "crafts.npz"
     cache.write_bytes(cache.read_bytes()[: cache.stat().st_size // 2])
-    again = craft_table(world, tmp_path, fingerprint)
+    again = craft_table(world, tmp_path)
     assert len(good[0]) > 10 and (again[0] == good[0]).all() and (again[1] == good[1]).all()

@@ -10,11 +10,12 @@ from game.client.app import App
 from game.client.geometry import Point
 from game.client.modes import ConfirmQuitMode, DragTileMode, PlayMode
 from game.client.prefs import Prefs, load_prefs
-from game.client.render import ASSETS, Renderer
+from game.paths import ASSETS
+from game.client.render import Renderer
 from game.client.session import open_session
 from game.client.sound import Sounds
 from game.engine import open_world
-from game.engine.savefile import read_save
+from game.engine.runs.save_reader import read_save
 
 
 @pytest.fixture

@@ -110,7 +110,7 @@ def _brute_force(world, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         rounded[:, world.vocab.index_of(b)] = -np.inf
     everyone = np.arange(len(names))
     for row, (i, j) in enumerate(pairs.tolist()):
-        rounded[row, world.is_variant(everyone, i) | world.is_variant(everyone, j)] = -np.inf
+        rounded[row, world.ranker.is_variant(everyone, i) | world.ranker.is_variant(everyone, j)] = -np.inf
     by_name = sorted(range(len(names)), key=lambda k: names[k].casefold())
     top = rounded.max(axis=1)
     expected = np.array([next(k for k in by_name if row[k] == best) for row, best in zip(rounded, top)])
@@ -131,7 +131,7 @@ def test_batches_equal_exhaustive_exact_search_on_the_default_world(default_worl
     assert world.index.exhaustive
     n = 150
     pairs = np.array([(i, j) for i in range(n) for j in range(i, n)])
-    got, got_scores = world.ranked(pairs, 1)
+    got, got_scores = world.ranker.ranked(pairs, 1)
     assert _mismatches(world, pairs, got[:, 0]) == []
     assert np.allclose(got_scores[:, 0], _brute_force(world, pairs)[1], atol=1e-12)
     assert len(pairs) == 150 * 151 // 2
@@ -144,15 +144,15 @@ def test_annoy_and_batches_give_the_same_exact_answers(default_copy, settings):
     every word exactly, so they agree with each other and with brute force, bit for bit, also
     when hubness scaling can lift a word from far down the cosine ranking."""
     from conftest import NoEmbedder
-    from game.engine.vocab import load_vocab, override_settings
+    from game.engine.world.reader import load_vocab, override_settings
 
     vocab = load_vocab(default_copy)
     changed = override_settings(vocab.settings, settings.split(",")) if settings else vocab.settings
     world, _ = open_world(default_copy, embedder=NoEmbedder(), vocab=vocab, settings=changed)
     rng = np.random.default_rng(7)
     pairs = np.sort(rng.integers(0, len(world.elements), (400, 2)), axis=1)
-    batch_ids, batch_scores = world.ranked(pairs, 5)
-    alone = [world.ranked(pairs[k:k + 1], 5) for k in range(len(pairs))]
+    batch_ids, batch_scores = world.ranker.ranked(pairs, 5)
+    alone = [world.ranker.ranked(pairs[k:k + 1], 5) for k in range(len(pairs))]
     alone_ids = np.concatenate([ids for ids, _ in alone])
     alone_scores = np.concatenate([scores for _, scores in alone])
     assert np.array_equal(batch_ids, alone_ids)

@@ -11,11 +11,12 @@ import pytest
 
 from conftest import FakeEmbedder, write
 from game.cli import main
-from game.engine import open_world, reach
-from game.engine.emojis import EmojiSuggester, catalogue, fill_emoji
-from game.engine.projection import fit_to_box, pca_2d, place_labels
-from game.engine.reach import reach_from_table, table_depths
-from game.engine.vocab import load_vocab
+from game.engine import open_world
+from game.engine.designer.reach import reach
+from game.engine.designer.emojis import EmojiSuggester, catalogue, fill_emoji
+from game.engine.designer.projection import fit_to_box, pca_2d, place_labels
+from game.engine.designer.reach import reach_from_table, table_depths
+from game.engine.world.reader import load_vocab
 
 
 # --------------------------------------------------------------------------- emoji
@@ -24,7 +25,8 @@ from game.engine.vocab import load_vocab
 def test_catalogue_is_drawable_by_the_games_font():
     import pygame
 
-    from game.client.render import ASSETS, EMOJI_FONT
+    from game.paths import ASSETS
+    from game.client.render import EMOJI_FONT
 
     pygame.font.init()
     font = pygame.font.Font(str(ASSETS / EMOJI_FONT), 109)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from game.engine.discovery import Craft, DiscoveryLog, NotDiscovered
+from game.engine.runs.discovery import Craft, DiscoveryLog, NotDiscovered
 
 START = ["Water", "Fire", "Wind", "Earth"]
 

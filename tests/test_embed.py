@@ -9,7 +9,7 @@ import pytest
 
 from conftest import FakeEmbedder
 from game.engine import EmbeddingCache, LazyEmbedder, StorageError
-from game.engine.embed import normalise_rows
+from game.engine.world.embed import unit_rows
 
 
 def test_first_run_embeds_everything_then_nothing(tmp_path):
@@ -70,7 +70,7 @@ def test_unwritable_cache_keeps_vectors_in_memory(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise StorageError("could not write x: No space left on device")
 
-    monkeypatch.setattr("game.engine.embed.atomic_write_bytes", refuse)
+    monkeypatch.setattr("game.engine.world.embed.atomic_write_bytes", refuse)
     messages = []
     vectors, new = EmbeddingCache(tmp_path, notify=messages.append).vectors_for(["a"], FakeEmbedder())
     assert new == 1 and vectors.shape == (1, 16)
@@ -92,5 +92,5 @@ def test_lazy_embedder_builds_the_model_only_when_asked():
 
 
 def test_normalise_rows_keeps_zero_rows():
-    out = normalise_rows(np.array([[3.0, 4.0], [0.0, 0.0]]))
+    out = unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]]))
     assert np.allclose(out, [[0.6, 0.8], [0.0, 0.0]])

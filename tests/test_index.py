@@ -74,7 +74,7 @@ def test_read_only_cache_folder_still_plays(tiny_path, fake, monkeypatch):
     def refuse(self, *args):
         raise StorageError("could not write index.ann: Read-only file system")
 
-    monkeypatch.setattr("game.engine.index.AnnIndex.save", refuse)
+    monkeypatch.setattr("game.engine.world.index.AnnIndex.save", refuse)
     messages = []
     world, _ = open_world(tiny_path, embedder=fake, notify=messages.append)
     assert world.combine("water", "fire").result is not None

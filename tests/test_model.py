@@ -9,7 +9,7 @@ import pytest
 
 from conftest import REPO
 from game.engine import MODEL_ID, SentenceTransformerEmbedder
-from game.engine.embed import EmbeddingCache
+from game.engine.world.embed import EmbeddingCache
 
 pytestmark = pytest.mark.slow
 

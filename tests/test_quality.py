@@ -10,9 +10,11 @@ import pytest
 from conftest import FakeEmbedder, write
 from game.cli import main
 from game.engine import open_world
-from game.engine.quality import PairsError, evaluate, explain, parse_pairs, read_pairs, spread
-from game.engine.rule import is_variant
-from game.engine.vocab import load_vocab
+from game.engine.pairs import PairLineError
+from game.engine.designer.quality import evaluate, parse_pairs, read_pairs, spread
+from game.engine.designer.why import explain
+from game.engine.world.rule import is_variant
+from game.engine.world.reader import load_vocab
 from game.paths import QUALITY_PAIRS
 
 HEAD = "format_version: 1\nname: Q\nstarting: [A, B]\n"
@@ -37,13 +39,13 @@ def test_parse_pairs_reads_answers_alternatives_and_comments():
 @pytest.mark.parametrize("text, line, words", [
     ("A + B = C\nA + B\n", 2, "expected `A + B = C`"),
     ("A + B + C = D\n", 1, "expected"),
-    ("A + B = \n", 1, "expected"),
-    ("A + B = C | \n", 1, "expected"),
+    ("A + B = \n", 1, "a name is missing"),
+    ("A + B = C | \n", 1, "a name is missing"),
     ("A + B = C\n\nb + a = D\n", 3, "already on line 1"),
     ("A + " + "x" * 61 + " = C\n", 1, "longer than 60"),
 ])
 def test_parse_pairs_errors_name_the_line(text, line, words):
-    with pytest.raises(PairsError) as caught:
+    with pytest.raises(PairLineError) as caught:
         parse_pairs(text, "set.txt")
     assert caught.value.line == line and words in str(caught.value) and str(caught.value).startswith(f"set.txt:{line}:")
 
@@ -51,9 +53,9 @@ def test_parse_pairs_errors_name_the_line(text, line, words):
 def test_read_pairs_refuses_binary_and_missing_files(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"A + B = \xff\n")
-    with pytest.raises(PairsError, match="not UTF-8"):
+    with pytest.raises(PairLineError, match="not UTF-8"):
         read_pairs(bad)
-    with pytest.raises(PairsError, match="cannot read"):
+    with pytest.raises(PairLineError, match="cannot read"):
         read_pairs(tmp_path / "missing.txt")
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from conftest import TINY, FakeEmbedder, write
-from game.engine import open_world, reach
-from game.engine.reach import reach_from_table
+from game.engine import open_world
+from game.engine.designer.reach import reach
+from game.engine.designer.reach import reach_from_table
 from test_combine import GEOMETRY
 
 

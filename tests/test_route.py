@@ -9,8 +9,9 @@ import pytest
 
 from conftest import TINY, FakeEmbedder, write
 from game.engine import open_world
-from game.engine.route import RouteError, RouteStep, craft_table, find_route, parse_route, route_text, run_route
-from game.engine.savefile import world_fingerprint
+from game.engine.runs.routes import RouteError, RouteStep, parse_route, route_text, run_route
+from game.engine.designer.crafts import craft_table
+from game.engine.designer.shortest import find_route
 
 ROUTE = """\
 # Steam first
@@ -22,9 +23,9 @@ Steam + Mud
 
 def test_parse_route_lines_comments_and_assertions():
     steps = parse_route(ROUTE, "r.txt")
-    assert steps == [RouteStep(2, "Water", "Fire", "Steam"), RouteStep(3, "earth", "water", None),
-                     RouteStep(4, "Steam", "Mud", None)]
-    assert parse_route("Black Hole + Water = Nothing\n\n")[0] == RouteStep(1, "Black Hole", "Water", "Nothing")
+    assert steps == [RouteStep(2, "Water", "Fire", ("Steam",)), RouteStep(3, "earth", "water"),
+                     RouteStep(4, "Steam", "Mud")]
+    assert parse_route("Black Hole + Water = Nothing\n\n")[0] == RouteStep(1, "Black Hole", "Water", ("Nothing",))
 
 
 @pytest.mark.parametrize("line, message", [
@@ -42,7 +43,7 @@ def test_bad_route_lines_name_the_line(line, message):
 def test_run_route_on_the_default_world(default_world):
     save = run_route(default_world, parse_route(ROUTE, "r.txt"), "r.txt")
     assert [str(c) for c in save.crafts][:2] == ["Water + Fire = Steam", "Earth + Water = Mud"]
-    assert save.crafts[0].new and save.world.fingerprint == world_fingerprint(default_world)
+    assert save.crafts[0].new and save.world.fingerprint == default_world.fingerprint
     assert save.starting == ("Water", "Fire", "Wind", "Earth") and save.play_ms == 0
 
 
@@ -116,24 +117,24 @@ def test_find_route_is_shortest_on_small_worlds(tmp_path, seed):
             continue
         assert found.optimal and len(found.crafts) == exact[element.name] == found.lower_bound
         # The route is playable: running it makes the target, each craft after its inputs.
-        save = run_route(world, [RouteStep(n, a, b, r) for n, (a, b, r) in enumerate(found.crafts, 1)])
+        save = run_route(world, [RouteStep(n, a, b, (r,)) for n, (a, b, r) in enumerate(found.crafts, 1)])
         assert element.name in save.log()
 
 
 def test_find_route_on_the_default_world(default_world, default_copy, default_table):
-    table = craft_table(default_world, default_copy.parent / "default.cache", world_fingerprint(default_world))
+    table = craft_table(default_world, default_copy.parent / "default.cache")
     steam = find_route(default_world, "steam", table)
     assert steam.crafts == (("Water", "Fire", "Steam"),) and steam.optimal
     assert find_route(default_world, "Water", table).crafts == ()
     glass = find_route(default_world, "Glass", table, time_limit=5)
     assert glass.optimal and len(glass.crafts) == 3
-    run_route(default_world, [RouteStep(1, a, b, r) for a, b, r in glass.crafts])
+    run_route(default_world, [RouteStep(1, a, b, (r,)) for a, b, r in glass.crafts])
     deep = find_route(default_world, "Time", table, time_limit=1)  # too deep to prove in a second
     assert deep is not None and deep.lower_bound <= len(deep.crafts)
     assert deep.crafts[-1][2] == "Time"
-    run_route(default_world, [RouteStep(n, a, b, r) for n, (a, b, r) in enumerate(deep.crafts, 1)])
+    run_route(default_world, [RouteStep(n, a, b, (r,)) for n, (a, b, r) in enumerate(deep.crafts, 1)])
     # The table was cached: a second call reads it back.
-    again = craft_table(default_world, default_copy.parent / "default.cache", world_fingerprint(default_world))
+    again = craft_table(default_world, default_copy.parent / "default.cache")
     assert (again[0] == table[0]).all() and (again[1] == table[1]).all()
 
 

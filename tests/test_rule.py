@@ -9,8 +9,9 @@ import pytest
 from conftest import FakeEmbedder, write
 from game.engine import open_world
 from game.engine.errors import VocabError
-from game.engine.rule import hub_penalty, is_variant, rule_space, stem_key, variant_pairs
-from game.engine.vocab import Settings, check_vocab, load_vocab, parse_vocab
+from game.engine.world.rule import hub_penalty, is_variant, rule_space, stem_key, variant_pairs
+from game.engine.world.vocab import Settings
+from game.engine.world.reader import check_vocab, load_vocab, parse_vocab
 
 HEAD = "format_version: 1\nname: Rule\nstarting: [A, B]\n"
 
@@ -76,7 +77,7 @@ def test_every_setting_changes_the_content_hash():
 
 
 def test_text_settings_on_the_command_line_are_taken_as_written():
-    from game.engine.vocab import override_settings
+    from game.engine.world.reader import override_settings
 
     changed = override_settings(Settings(), ["template={}", "variants=word", "balance=0.5", "nothing_threshold="])
     assert changed == Settings(template="{}", variants="word", balance=0.5, nothing_threshold=None)
@@ -181,7 +182,7 @@ def test_balance_prefers_a_word_about_both_inputs(tmp_path):
 
 
 def test_hub_penalty_from_all_cosines_equals_the_direct_products(monkeypatch):
-    import game.engine.rule as rule
+    import game.engine.world.rule as rule
 
     v = np.random.default_rng(3).standard_normal((300, 8))
     v /= np.linalg.norm(v, axis=1, keepdims=True)
@@ -193,7 +194,7 @@ def test_hub_penalty_from_all_cosines_equals_the_direct_products(monkeypatch):
 
 
 def test_the_hub_penalty_is_cached_beside_the_index_and_rebuilt_when_damaged(tmp_path, monkeypatch):
-    import game.engine.world as world_module
+    import game.engine.world.caches as world_module
 
     calls = []
     real = world_module.hub_penalty

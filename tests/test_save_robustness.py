@@ -15,16 +15,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from game.engine.discovery import Craft
-from game.engine.savefile import SaveError, SaveFile, Speedrun, TileState, WorldStamp, parse_save, read_save, save_bytes
+from game.engine.runs.discovery import Craft
+from game.engine.runs.savefile import SaveError, SaveFile, Speedrun, TileState, WorldStamp, save_bytes
+from game.engine.runs.save_reader import parse_save, read_save
 
 START = ("Water", "Fire", "Wind", "Earth")
 STAMP = WorldStamp("Tiny", "ab" * 32)
 
 WRITER = textwrap.dedent("""
     import os, sys, time
-    from game.engine.discovery import Craft
-    from game.engine.savefile import SaveFile, TileState, WorldStamp, write_save
+    from game.engine.runs.discovery import Craft
+    from game.engine.runs.savefile import SaveFile, TileState, WorldStamp, write_save
 
     path, round_ = sys.argv[1], int(sys.argv[2])
     real_fsync = os.fsync
@@ -176,7 +177,7 @@ def test_pathological_json(text):
 @FUZZ
 @given(st.text(max_size=200), st.integers(0, 200))
 def test_share_codes_decode_or_refuse(text, cut):
-    from game.engine.sharecode import PREFIX, decode_save, encode_save
+    from game.engine.runs.sharecode import PREFIX, decode_save, encode_save
 
     for code in (text, PREFIX + text, encode_save(parse_save(json.dumps(valid_save()).encode(), "x"))[:cut + 4]):
         try:
@@ -188,7 +189,7 @@ def test_share_codes_decode_or_refuse(text, cut):
 @FUZZ
 @given(st.text(max_size=300))
 def test_routes_parse_or_name_the_line(text):
-    from game.engine.route import RouteError, parse_route
+    from game.engine.runs.routes import RouteError, parse_route
 
     try:
         steps = parse_route(text, "r.txt")

@@ -8,7 +8,7 @@ from conftest import HeldExecutor, InlineExecutor, measure_tile
 from game.client.geometry import Point
 from game.client.session import open_session
 from game.engine import open_world
-from game.engine.savefile import read_save
+from game.engine.runs.save_reader import read_save
 
 
 class Clock:

@@ -11,8 +11,8 @@ from game.client.modes import PickTargetMode, PlayMode
 from game.client.picker import BACK, TargetPicker
 from game.client.session import open_session
 from game.engine.errors import EmbedcraftError, UnknownElement
-from game.engine.savefile import read_save
-from game.engine.verify import verify_file
+from game.engine.runs.save_reader import read_save
+from game.engine.runs.verify import verify_file
 from test_client_input import drag_out, key, post, world  # noqa: F401 - fixtures
 from test_session import Clock, combine_on_board
 
@@ -87,7 +87,8 @@ def test_picker_search_order_and_back_row():
 def speedrun_app(world, tmp_path):
     from game.client.app import App
     from game.client.prefs import Prefs
-    from game.client.render import ASSETS, Renderer
+    from game.paths import ASSETS
+    from game.client.render import Renderer
     from game.client.sound import Sounds
 
     pygame.display.init()

@@ -1,14 +1,12 @@
 """The game window: one loop of events -> intents -> session -> draw.
 
 This is the only module that calls ``pygame.event.get()``. :class:`App` is the context the
-input modes work against; :func:`run` opens a world and a save and plays until the player quits.
+input modes work against; :func:`game.client.play.run` opens a world and a window around it.
 """
 
 from __future__ import annotations
 
-import os
 import time
-from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -16,18 +14,18 @@ from typing import Callable
 import pygame
 
 from ..engine.errors import EmbedcraftError, StorageError
-from ..paths import speedrun_save_path
+from ..engine.runs.discovery import format_ms
+from ..engine.runs.resume import speedrun_targets
 from . import intents as do
 from .geometry import Point, layout, row_at, screen_to_world, world_to_screen
-from ..engine.discovery import format_ms
 from .modes import ClickTracker, Mode, PlayMode
 from .picker import TargetPicker
-from .prefs import Prefs, load_prefs, save_prefs
-from .render import ASSETS, DARK, LIGHT, Renderer, Toast, View, toast_seconds
-from .session import Outcome, Session, open_session, speedrun_target, speedrun_targets
+from .prefs import Prefs, save_prefs
+from .render import DARK, LIGHT, Renderer, Toast, View, toast_seconds
+from .session import Outcome, Session
 from .sound import Sounds
 
-__all__ = ["App", "run", "TITLE", "FPS"]
+__all__ = ["App", "TITLE", "FIRST_FRAME", "FPS"]
 
 TITLE = "Embedcraft"
 FIRST_FRAME = "playing"  # stdout says this, once the first frame is on screen
@@ -327,100 +325,3 @@ class App:
                     inspected=self.inspected, toasts=tuple(self.toasts), help_open=self.help_open,
                     confirming=self.confirming, sound_on=self.prefs.sound, caret=int(now * 2) % 2 == 0,
                     picker=self.picker)
-
-
-HEADLESS_DRIVERS = ("offscreen", "dummy")  # SDL drivers that draw nowhere a player can see
-
-
-def _open_display() -> None:
-    """Start SDL's video; refuse to play in an invisible window.
-
-    Without a display SDL silently falls back to its offscreen driver, and the game would run
-    where no one sees it. Asking for a headless driver on purpose (``SDL_VIDEODRIVER=dummy``,
-    as the tests and benchmarks do) is fine.
-    """
-    try:
-        pygame.display.init()
-    except pygame.error as exc:
-        raise EmbedcraftError(f"cannot open a window: {exc}") from exc
-    driver = pygame.display.get_driver()
-    if driver in HEADLESS_DRIVERS and os.environ.get("SDL_VIDEODRIVER") != driver:
-        pygame.display.quit()
-        raise EmbedcraftError("cannot open a window: no display found (is DISPLAY or WAYLAND_DISPLAY set? "
-                              "On a machine without a screen, run the game under Xvfb)")
-
-
-def run(vocab_path: Path, save_path: Path, prefs_path: Path | None, *, quit_after_frames: int | None = None,
-        notify: Callable[[str], None] = lambda message: None, executor: Executor | None = None,
-        speedrun: str | None = None, speedrun_save: Path | None = None) -> int:
-    """Open the world in ``vocab_path``, resume ``save_path`` and play until the player quits.
-
-    Args:
-        prefs_path: where dark mode, sound and window size are remembered (None: not at all).
-        quit_after_frames: stop (saving, as on Ctrl+Q) after this many frames; for benchmarks
-            and smoke tests. The first frame is announced on stdout either way.
-        speedrun: start with a speedrun to this element (in ``speedrun_save``, or a new file
-            under ``saves/speedruns/``); ``save_path`` is still the game the picker goes back to.
-    Returns:
-        The exit status: 0.
-    Raises:
-        EmbedcraftError: the world cannot be opened (reported before any window appears).
-    """
-    from ..engine.world import open_world
-
-    world, _ = open_world(vocab_path, notify=notify)
-    if speedrun is not None:
-        speedrun = speedrun_target(world, speedrun)  # a bad target stops here, before any window
-    prefs, problem = load_prefs(prefs_path) if prefs_path else (Prefs(), None)
-    os.environ.setdefault("SDL_VIDEO_X11_WMCLASS", TITLE)  # the window's class, for window managers
-    _open_display()
-    pygame.font.init()
-    renderer = Renderer()
-    pygame.display.set_caption(TITLE)
-    pygame.display.set_icon(renderer.emoji("⚗️", 64))
-    try:
-        screen = pygame.display.set_mode(prefs.window, pygame.RESIZABLE)
-    except pygame.error as exc:
-        pygame.quit()
-        raise EmbedcraftError(f"cannot open a window: {exc}") from exc
-    pygame.key.set_repeat(400, 35)
-    pygame.key.start_text_input()
-    own_executor = executor is None
-    executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="combine")
-    session = None
-    try:
-        def opener(target: str | None, path: Path | None = None) -> Session:
-            if target is None:
-                return open_session(world, save_path, executor, renderer.measure)
-            return open_session(world, path or speedrun_save_path(vocab_path, target), executor, renderer.measure,
-                                speedrun=target)
-
-        session = opener(speedrun, speedrun_save)
-        sounds = Sounds(ASSETS / "sounds", enabled=prefs.sound)
-        app = App(session, renderer, sounds, prefs, prefs_path, screen, opener=opener)
-        if problem:
-            app.toast(problem, "⚠️", "error")
-        ticker = pygame.time.Clock()
-        while app.running:
-            app.step()
-            if app.frames == 1:
-                what = f"a speedrun to {session.speedrun.target} in " if session.speedrun else ""
-                print(f"{FIRST_FRAME} {what}{world.vocab.name!r}; progress is saved in {session.save_path}", flush=True)
-            if quit_after_frames is not None and app.frames >= quit_after_frames and app.running:
-                app.apply(do.Quit())
-            ticker.tick(FPS)
-    except BaseException:
-        # A bug or Ctrl+C in the terminal: save what there is before the error is reported.
-        if session is not None:
-            try:
-                session.settle(timeout=1.0)
-                session.save_now()
-            except Exception:  # noqa: BLE001 - the original error matters more
-                pass
-        raise
-    finally:
-        if own_executor:
-            executor.shutdown(wait=True)
-        pygame.quit()
-    return 0
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..engine.vocab import fold
+from ..engine.world.vocab import fold
 
 __all__ = ["BACK", "Choice", "TargetPicker"]
 

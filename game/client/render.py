@@ -13,16 +13,15 @@ from typing import NamedTuple
 
 import pygame
 
-from ..engine.discovery import format_ms
-from ..engine.vocab import fold
-from ..paths import REPO_ROOT
+from ..engine.runs.discovery import format_ms
+from ..engine.world.vocab import fold
+from ..paths import ASSETS
 from .geometry import Layout, Rect, dialog, picker, scroll_thumb, world_to_screen
 from .intents import KEYMAP, MOUSE_HELP
 from .sidebar import SORT_LABELS, SORTS
 
 __all__ = ["ASSETS", "Theme", "LIGHT", "DARK", "Renderer", "Toast", "View", "TILE_H"]
 
-ASSETS = REPO_ROOT / "assets"
 TEXT_FONT = "fonts/NotoSans-Regular.ttf"
 BOLD_FONT = "fonts/NotoSans-Bold.ttf"
 EMOJI_FONT = "fonts/NotoColorEmoji.ttf"

@@ -8,23 +8,30 @@ game, an inline fake in tests) so a slow answer never blocks a frame.
 from __future__ import annotations
 
 import time
-from queue import SimpleQueue
 from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import SimpleQueue
 from typing import Callable
 
-from ..engine.combine import Combination, World
-from ..engine.discovery import DiscoveryLog, NotDiscovered, finish_ms, splits_to
 from ..engine.errors import EmbedcraftError, StorageError
-from ..engine.vocab import fold
-from ..engine.savefile import (SaveError, SaveFile, Speedrun, TileState, WorldStamp, backup_path, keep_aside,
-                               read_save, world_stamp, write_save)
+from ..engine.runs.discovery import DiscoveryLog, NotDiscovered, finish_ms, splits_to
+from ..engine.runs.resume import resume
+from ..engine.runs.savefile import (
+    SaveFile,
+    Speedrun,
+    TileState,
+    WorldStamp,
+    world_stamp,
+    write_save,
+)
+from ..engine.world.vocab import fold
+from ..engine.world.world import Combination, World
 from .board import Board, Measure, Tile
 from .geometry import Point
 from .sidebar import Entry, SidebarModel
 
-__all__ = ["Outcome", "Session", "open_session", "speedrun_target", "speedrun_targets"]
+__all__ = ["Outcome", "Session", "open_session"]
 
 AUTOSAVE_SECONDS = 15.0  # canvas moves are saved at most this often (discoveries at once)
 
@@ -242,71 +249,34 @@ class Session:
 
 def open_session(world: World, save_path: Path, executor: Executor, measure: Measure, *,
                  clock: Callable[[], float] = time.monotonic, speedrun: str | None = None) -> Session:
-    """Resume the run in ``save_path`` or start a fresh one.
-
-    A save that cannot be read is renamed beside itself (``NAME.broken-...``) and the game
-    resumes from its backup (``NAME.json.bak``) if that loads, or starts afresh; a save made for another version of the world keeps every craft that still makes
-    sense in this world, and the original file is kept beside it (``NAME.older-world-...``).
-    Either way ``session.messages`` says what happened, and no file is ever overwritten
-    before it has been kept.
+    """Resume the run in ``save_path`` (by the rules of :func:`game.engine.runs.resume.resume`:
+    a broken save kept aside, its backup, a save from an older world, speedrun files) or start
+    a fresh one; ``session.messages`` says what happened.
 
     Args:
         measure: the on-screen size of a tile for an element name (see :class:`Board`).
-        speedrun: start a speedrun to this element in ``save_path``, which must not exist or
-            hold an unfinished speedrun to the same target (resumed, counting a pause). A save
-            that is a speedrun is resumed as one either way.
+        speedrun: start (or resume) a speedrun to this element in ``save_path``.
     Raises:
         EmbedcraftError: ``speedrun`` is not an element that can be made, or ``save_path``
             holds a different run.
     """
+    found = resume(world, save_path, speedrun)
+    save, log, run = found.save, found.log, found.speedrun
     stamp = world_stamp(world)
-    starting = [e.name for e in world.starting]
-    messages: list[str] = []
-    save: SaveFile | None = None
-    log = DiscoveryLog(starting)
-    source = save_path  # the file the game resumes from
-    if save_path.exists():
-        try:
-            save, log = _load(world, save_path, starting, stamp)
-        except (SaveError, NotDiscovered) as exc:
-            save_path, note = _recover(world, save_path, starting, stamp, exc, messages)
-            save, log, source = note.save, note.log, note.source
-            messages.append(note.text)
-    if save is not None and save.world.fingerprint != stamp.fingerprint:
-        kept = _keep(source, "older-world", messages)[1] if source.exists() else None
-        carried = len(log) - len(starting)
-        lost = sum(1 for c in save.crafts if c.new) - carried
-        messages.append(
-            f"This save was made with another version of {save.world.name!r}: "
-            f"{carried} discoveries carried over"
-            + (f", {lost} no longer exist" if lost > 0 else "")
-            + (f". The original was kept as {kept.name}." if kept else "."))
-        save = SaveFile(stamp, log.starting, tuple(log.crafts), save.canvas, save.camera, save.play_ms, save.created)
-
-    run = save.speedrun if save is not None else None
-    if speedrun is not None:
-        target = speedrun_target(world, speedrun)
-        if save is not None and (run is None or fold(run.target) != fold(target)):
-            raise EmbedcraftError(f"{save_path} already holds another run; choose a new file for this speedrun")
-        run = run or Speedrun(target)
-    finished = run is not None and run.target in log
-    if run is not None and save is not None and save.play_ms > 0 and not finished:
-        run = Speedrun(run.target, run.pauses + 1)  # resumed: the time while closed is not counted
-
     board = Board(measure)
     craftable = len(world.elements) - len(world.vocab.banned)  # banned words are never made
     sidebar = SidebarModel(craftable, [_entry(world, log, name) for name in log.found])
-    session = Session(world, log, board, sidebar, save_path, executor, stamp,
+    session = Session(world, log, board, sidebar, found.path, executor, stamp,
                       save.created if save else SaveFile(stamp, log.starting).created,
                       play_ms_before=save.play_ms if save else 0,
                       camera=Point(*save.camera) if save else Point(0.0, 0.0), clock=clock,
-                      speedrun=run, timer_running=run is None or finished)
+                      speedrun=run, timer_running=run is None or run.target in log)
     if save:
         for tile in save.canvas:
             if tile.name in world.vocab and tile.name in log:
                 board.add(world.element(tile.name).name, tile.x, tile.y)
-    session.messages.extend(messages)
-    if not save_path.exists() or messages or (run is not None and save is not None and run != save.speedrun):
+    session.messages.extend(found.messages)
+    if found.write_now:
         try:
             session.save_now()
         except StorageError as exc:
@@ -314,89 +284,6 @@ def open_session(world: World, save_path: Path, executor: Executor, measure: Mea
     return session
 
 
-def speedrun_target(world: World, name: str) -> str:
-    """The element a speedrun to ``name`` aims for, as the world writes it.
-
-    Raises:
-        UnknownElement: no such element. EmbedcraftError: it is a starting or a banned element.
-    """
-    target = world.element(name).name
-    if target in world.vocab.starting or target in world.vocab.banned:
-        raise EmbedcraftError(f"{target} cannot be a speedrun target: it is "
-                              f"{'a starting element' if target in world.vocab.starting else 'banned in this world'}")
-    return target
-
-
-def speedrun_targets(world: World) -> list[tuple[str, str]]:
-    """``(name, emoji)`` of every element a speedrun can aim for."""
-    skip = set(world.vocab.starting) | set(world.vocab.banned)
-    return [(e.name, e.emoji or "") for e in world.elements if e.name not in skip]
-
-
-@dataclass
-class _Recovered:
-    save: SaveFile | None
-    log: DiscoveryLog
-    source: Path
-    text: str
-
-
-def _load(world: World, path: Path, starting: list[str], stamp: WorldStamp) -> tuple[SaveFile, DiscoveryLog]:
-    save = read_save(path)
-    return save, _replay(world, save, path, starting, adopt=save.world.fingerprint != stamp.fingerprint)
-
-
-def _recover(world: World, path: Path, starting: list[str], stamp: WorldStamp, exc: Exception,
-             messages: list[str]) -> tuple[Path, _Recovered]:
-    """The save at ``path`` is unusable: keep it aside, then resume from its backup if that
-    loads, else start afresh (keeping an unusable backup aside too, so no save overwrites it)."""
-    reason = exc.message if isinstance(exc, SaveError) else str(exc)
-    new_path, kept = _keep(path, "broken", messages)
-    text = f"Your save could not be loaded ({reason})." + (f" It was kept as {kept.name}." if kept else "")
-    backup = backup_path(path)
-    if backup.exists():
-        try:
-            save, log = _load(world, backup, starting, stamp)
-        except (SaveError, NotDiscovered):
-            _keep(backup, "broken-backup", messages)
-        else:
-            when = f" ({len(log) - len(starting)} discoveries)"
-            return new_path, _Recovered(save, log, backup, text + f" The previous save{when} was restored from "
-                                                                  f"{backup.name}.")
-    return new_path, _Recovered(None, DiscoveryLog(starting), path, text + " A fresh game starts.")
-
-
 def _entry(world: World, log: DiscoveryLog, name: str) -> Entry:
     element = world.element(name)
     return Entry(element.name, element.emoji or "", log.order_of(name), not log.is_starting(name))
-
-
-def _replay(world: World, save: SaveFile, path: Path, starting: list[str], adopt: bool) -> DiscoveryLog:
-    """The log a save describes. With ``adopt`` (another version of the world), crafts naming
-    elements this world lacks, or using inputs lost that way, are dropped."""
-    if not adopt:
-        for step, craft in enumerate(save.crafts, start=1):
-            for name in (craft.a, craft.b, craft.result):
-                if name is not None and name not in world.vocab:
-                    raise SaveError(path, f"craft {step} names {name!r}, which is not in this world")
-        return DiscoveryLog(starting, save.crafts)
-    log = DiscoveryLog(starting)
-    for craft in save.crafts:
-        names = [craft.a, craft.b] + ([craft.result] if craft.result is not None else [])
-        if all(n in world.vocab for n in names) and craft.a in log and craft.b in log:
-            canon = [world.element(n).name for n in names]
-            log.record(canon[0], canon[1], canon[2] if craft.result is not None else None, craft.t_ms)
-    return log
-
-
-def _keep(path: Path, reason: str, messages: list[str]) -> tuple[Path, Path | None]:
-    """Keep ``path`` aside; returns where to save from now on and where the old file went.
-
-    If the old file cannot be moved, the game saves to a new name instead of overwriting it.
-    """
-    try:
-        return path, keep_aside(path, reason)
-    except StorageError as exc:
-        other = path.with_name(f"{path.stem}.new{path.suffix or '.json'}")
-        messages.append(f"{exc}; this game is saved as {other.name}")
-        return other, None

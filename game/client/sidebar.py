@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engine.vocab import fold
+from ..engine.world.vocab import fold
 from .geometry import clamp_scroll
 
 __all__ = ["Entry", "SidebarModel", "SORTS", "ROW_H"]

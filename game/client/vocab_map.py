@@ -7,6 +7,7 @@ its emoji and name wherever the label fits without covering another.
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,10 @@ import numpy as np
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
-from ..engine.combine import World  # noqa: E402
+from ..engine.atomic import atomic_write_bytes  # noqa: E402
+from ..engine.designer.projection import fit_to_box, pca_2d, place_labels  # noqa: E402
 from ..engine.errors import StorageError  # noqa: E402
-from ..engine.projection import fit_to_box, pca_2d, place_labels  # noqa: E402
+from ..engine.world.world import World  # noqa: E402
 from .render import Renderer  # noqa: E402
 
 __all__ = ["MapSummary", "draw_map", "depth_colour", "LABEL_MODES"]
@@ -127,13 +129,10 @@ def draw_map(world: World, depths: np.ndarray, out: Path, size: tuple[int, int] 
         surface.blit(renderer.text(line, 14, MUTED), (lx, ly))
         ly += 20
 
-    out = Path(out)
-    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp.png")
+    png = io.BytesIO()
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        pygame.image.save(surface, str(tmp))
-        os.replace(tmp, out)
-    except (OSError, pygame.error) as exc:
-        tmp.unlink(missing_ok=True)
+        pygame.image.save(surface, png, "png")
+    except pygame.error as exc:
         raise StorageError(f"cannot write {out}: {exc}") from exc
+    atomic_write_bytes(out, png.getvalue())
     return MapSummary(len(items), labelled, unreachable, variance)

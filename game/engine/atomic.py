@@ -1,14 +1,62 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of either."""
+"""Atomic file writes: a reader sees the old file or the new one, never half of either.
+
+Every file the project writes goes through this module: saves, settings, caches (vectors,
+the Annoy index, numpy arrays), routes, vocabularies the designer tools rewrite and PNGs.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator
 
 from .errors import StorageError
 
-__all__ = ["atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_write_with", "backup_path", "place_copy",
+           "replace_keeping_backup"]
+
+
+@contextmanager
+def _temporary_beside(path: Path) -> Iterator[Path]:
+    """A new empty temporary file in ``path``'s folder, removed again unless the body moved it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+    finally:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass  # moved into place (or already gone)
+
+
+def _fill_and_sync(tmp: Path, write: Callable[[Path], object], name: str) -> None:
+    if write(tmp) is False:
+        raise OSError(f"the writer of {name} reported a failure")
+    with open(tmp, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def atomic_write_with(path: str | Path, write: Callable[[Path], object]) -> None:
+    """Let ``write`` fill a temporary file beside ``path`` (for libraries that write to a file
+    name themselves, such as Annoy), then fsync it and move it into place with ``os.replace``.
+
+    Raises:
+        StorageError: the directory cannot be written (read-only, disk full...), or ``write``
+            raised OSError or returned False. The previous file, if any, is left untouched.
+    """
+    path = Path(path)
+    try:
+        with _temporary_beside(path) as tmp:
+            _fill_and_sync(tmp, write, path.name)
+            os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise StorageError(f"could not write {path}: {exc.strerror or exc}") from exc
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
@@ -18,31 +66,68 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         StorageError: the directory cannot be written (read-only, disk full...).
             The previous file, if any, is left untouched.
     """
-    path = Path(path)
-    tmp_name = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-        tmp_name = None
-        _fsync_dir(path.parent)
-    except OSError as exc:
-        raise StorageError(f"could not write {path}: {exc.strerror or exc}") from exc
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
+    atomic_write_with(path, lambda tmp: tmp.write_bytes(data))
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write UTF-8 ``text`` atomically; see :func:`atomic_write_bytes`."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def backup_path(path: str | Path) -> Path:
+    """Where :func:`replace_keeping_backup` keeps the version a file replaced: ``PATH.bak``."""
+    path = Path(path)
+    return path.with_name(path.name + ".bak")
+
+
+def replace_keeping_backup(path: str | Path, data: bytes) -> Path | None:
+    """Write ``data`` to ``path`` atomically, first keeping the file it replaces (when it
+    differs) as ``PATH.bak``.
+
+    Returns:
+        The backup's path when one was written, else None.
+    Raises:
+        StorageError: either file could not be written; ``path`` is then untouched.
+    """
+    path = Path(path)
+    try:
+        previous = path.read_bytes() if path.is_file() else None
+    except OSError:
+        previous = None
+    kept = None
+    if previous is not None and previous != data:
+        kept = backup_path(path)
+        atomic_write_bytes(kept, previous)
+    atomic_write_bytes(path, data)
+    return kept
+
+
+def place_copy(source: str | Path, target: str | Path) -> None:
+    """Put ``source``'s bytes at ``target``, which must not exist yet (FileExistsError if it
+    does), so keeping a file aside never replaces another.
+
+    A hard link is instant and atomic; file systems without links (FAT, some network drives)
+    get a copy written through a temporary file and moved into place only if ``target`` is
+    still free.
+
+    Raises:
+        FileExistsError: ``target`` exists. OSError: ``source`` cannot be read or the copy written.
+    """
+    source, target = Path(source), Path(target)
+    try:
+        os.link(source, target)
+        return
+    except FileExistsError:
+        raise
+    except OSError:
+        pass
+    data = source.read_bytes()
+    with _temporary_beside(target) as tmp:
+        _fill_and_sync(tmp, lambda p: p.write_bytes(data), target.name)
+        if target.exists():
+            raise FileExistsError(str(target))
+        os.replace(tmp, target)
+    _fsync_dir(target.parent)
 
 
 def _fsync_dir(directory: Path) -> None:

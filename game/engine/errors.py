@@ -1,4 +1,9 @@
-"""The engine's named errors: expected failures that the CLI and the client turn into messages."""
+"""The engine's named errors: expected failures that the CLI and the client turn into messages.
+
+Every error about the contents of a file or a text (a vocabulary, a route, a list of pairs,
+a save, a replayed run) is a :class:`LocatedError`: it carries the source, and the line and
+column when they are known, and prints as ``source:line:col: message``.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,48 @@ import difflib
 from pathlib import Path
 from typing import Iterable
 
-__all__ = ["EmbedcraftError", "VocabError", "UnknownElement", "StorageError", "ModelUnavailable"]
+__all__ = ["EmbedcraftError", "LocatedError", "VocabError", "UnknownElement", "StorageError", "ModelUnavailable"]
 
 
 class EmbedcraftError(Exception):
     """Base class: an expected failure whose message is shown to the user as it is."""
 
 
-class VocabError(EmbedcraftError):
-    """A problem in a vocabulary file, located by 1-based line and column."""
+class LocatedError(EmbedcraftError):
+    """A problem found in a file or a text, located by 1-based line and column where known.
 
-    def __init__(self, path: str | Path, line: int, col: int, message: str) -> None:
-        self.path = str(path)
+    Attributes:
+        source: the file (or "share code", "<string>"...) the problem is in.
+        line, col: 1-based position, or None when the problem is not on one line.
+        message: the problem, without its location.
+    """
+
+    def __init__(self, source: str | Path, message: str, line: int | None = None, col: int | None = None) -> None:
+        self.source = str(source)
         self.line = line
         self.col = col
         self.message = message
         super().__init__(str(self))
 
+    @property
+    def path(self) -> str:
+        """The source, under the name most callers know it by."""
+        return self.source
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        where = self.source
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        return f"{where}: {self.message}"
+
+
+class VocabError(LocatedError):
+    """A problem in a vocabulary file (or in ``--set`` settings), always with line and column."""
+
+    def __init__(self, path: str | Path, line: int, col: int, message: str) -> None:
+        super().__init__(path, message, line, col)
 
 
 class UnknownElement(EmbedcraftError):

@@ -1,188 +1,36 @@
-"""Vocabulary files: parse, validate (with line and column) and look up elements by name."""
+"""The vocabulary YAML reader: a file (or ``--set`` assignments) in, a valid Vocabulary or
+every problem with its file, line and column out."""
 
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
-import math
-import unicodedata
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
 import yaml
 
-from .errors import UnknownElement, VocabError
+from ..errors import VocabError
+from .vocab import (
+    FORMAT_VERSION,
+    NOTHING,
+    VARIANT_MODES,
+    Element,
+    Recipe,
+    Settings,
+    Vocabulary,
+    fold,
+)
+from .yaml_nodes import NodeReader, kind_of
 
-__all__ = [
-    "FORMAT_VERSION",
-    "NOTHING",
-    "Element",
-    "Recipe",
-    "Settings",
-    "VARIANT_MODES",
-    "Vocabulary",
-    "check_vocab",
-    "load_vocab",
-    "override_settings",
-    "parse_vocab",
-    "fold",
-]
+__all__ = ["MAX_FILE_BYTES", "check_vocab", "load_vocab", "override_settings", "parse_vocab"]
 
-FORMAT_VERSION = 1
-NOTHING = "Nothing"  # shown when a pair makes nothing; reserved, no element may use it
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_NAME_CHARS = 60
-FORBIDDEN_IN_NAMES = "+=#,\n\r\t"  # "+", "=" and "#" have a meaning in routes and batch input
-
 _TOP_KEYS = ("format_version", "name", "description", "starting", "elements", "recipes", "banned", "settings")
 _ELEMENT_KEYS = ("emoji", "aliases", "tags", "description", "embed")
-
-
-def fold(name: str) -> str:
-    """The case-insensitive matching key of a name: NFC, trimmed, casefolded, single spaces."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
-
-
-@dataclass(frozen=True)
-class Element:
-    """One word of the world.
-
-    ``embed`` is the text given to the embedding model; it defaults to the name and lets a
-    designer disambiguate ("Bat" -> "bat, the flying animal") without renaming the element.
-    """
-
-    name: str
-    emoji: str | None = None
-    aliases: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    description: str = ""
-    embed: str = ""
-
-    @property
-    def text(self) -> str:
-        """What the embedding model sees for this element."""
-        return self.embed or self.name
-
-    @property
-    def label(self) -> str:
-        """Emoji and name, as shown to players."""
-        return f"{self.emoji} {self.name}" if self.emoji else self.name
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """A designer override: ``a + b = result`` wins over the vectors."""
-
-    a: str
-    b: str
-    result: str
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Engine settings a world may set; every one of them can change results, so all of them
-    are part of :meth:`Vocabulary.content_hash` (and so of every save's world fingerprint).
-
-    Attributes:
-        nothing_threshold: the rule's score below which a pair makes "Nothing"; None = never.
-        trees: Annoy trees; None = chosen from the world's size.
-        search_k: Annoy nodes inspected per query; None = chosen from the world's size.
-        seed: Annoy's random seed for building the trees (and for the hubness sample).
-        template: the text the model embeds for a word, ``{}`` standing for the word (or its
-            ``embed`` text): ``"{}"`` embeds the bare word, ``"a picture of {}"`` adds context.
-        centre: subtract the vocabulary's mean vector before the index is built, so the
-            direction every word shares does not decide results.
-        hubness: CSLS-style local scaling: a word's score is lowered by ``hubness`` times its
-            mean similarity to the pair sums nearest to it, so "hub" words that are close to
-            everything stop winning every pair. 0 = off; 1 = CSLS proper.
-        hubness_k: how many nearest pair sums that mean takes.
-        balance: a word's score is lowered by ``balance`` times the gap between its cosines to
-            the two inputs, ``|cos(w, a) - cos(w, b)|``, so a word that is about both inputs
-            beats a near-synonym of one of them (Water + Fire: Steam rather than Rain). 0 = off;
-            1 turns the sum into twice the smaller cosine.
-        variants: which candidates count as mere variants of an input and are skipped:
-            ``"keep"`` (none), ``"stem"`` (the same word up to plural, spaces and hyphens:
-            Stone/Stones, Fire Place/Fireplace), ``"word"`` (also any result that
-            contains an input as a whole word: Steam -> Steam Locomotive).
-    """
-
-    nothing_threshold: float | None = None
-    trees: int | None = None
-    search_k: int | None = None
-    seed: int = 42
-    template: str = "{}"
-    centre: bool = False
-    hubness: float = 0.0
-    hubness_k: int = 10
-    balance: float = 0.0
-    variants: str = "keep"
-
-
-VARIANT_MODES = ("keep", "stem", "word")
 _TEXT_SETTINGS = ("template", "variants")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml composes the same nodes (and marks) 5x faster
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """A parsed, valid world: its elements in file order plus the rules around them."""
-
-    name: str
-    starting: tuple[str, ...]
-    elements: tuple[Element, ...]
-    recipes: tuple[Recipe, ...] = ()
-    banned: tuple[str, ...] = ()
-    settings: Settings = Settings()
-    description: str = ""
-    path: Path | None = None
-    format_version: int = FORMAT_VERSION
-    _by_key: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        table: dict[str, int] = {}
-        for i, element in enumerate(self.elements):
-            for name in (element.name, *element.aliases):
-                table.setdefault(fold(name), i)
-        object.__setattr__(self, "_by_key", table)
-
-    def __len__(self) -> int:
-        return len(self.elements)
-
-    def index_of(self, name: str) -> int:
-        """The position of the element called ``name`` (or one of its aliases), any case.
-
-        Raises:
-            UnknownElement: no element or alias has that name.
-        """
-        found = self._by_key.get(fold(name))
-        if found is None:
-            raise UnknownElement(name, [e.name for e in self.elements])
-        return found
-
-    def get(self, name: str) -> Element:
-        """The element called ``name`` (case-insensitive, aliases too); raises UnknownElement."""
-        return self.elements[self.index_of(name)]
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and fold(name) in self._by_key
-
-    def content_hash(self) -> str:
-        """SHA-256 of everything in the file that can change a combination's result."""
-        canon = {
-            "format_version": self.format_version,
-            "elements": [[e.name, e.text] for e in self.elements],
-            "starting": list(self.starting),
-            "recipes": sorted(sorted([fold(r.a), fold(r.b)]) + [r.result] for r in self.recipes),
-            "banned": sorted(self.banned),
-            "settings": asdict(self.settings),
-        }
-        blob = json.dumps(canon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-# --------------------------------------------------------------------------- parsing
 
 
 def load_vocab(path: str | Path) -> Vocabulary:
@@ -264,130 +112,9 @@ def parse_vocab(text: str, path: str | Path = "<string>") -> tuple[Vocabulary | 
     errors = sorted(parser.errors, key=lambda e: (e.line, e.col))
     return (None, errors) if errors else (vocab, [])
 
+class _Parser(NodeReader):
+    """Walks a vocabulary document with the checks of :class:`NodeReader`."""
 
-class _Parser:
-    """Walks the composed YAML node tree so that every value keeps its line and column."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.errors: list[VocabError] = []
-        self._seen_nodes: set[int] = set()
-        self._constructor = yaml.SafeLoader("")
-
-    # ---- helpers
-    def error(self, node: yaml.Node | None, message: str) -> None:
-        line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (1, 1)
-        self.errors.append(VocabError(self.path, line, col, message))
-
-    def visit(self, node: yaml.Node) -> bool:
-        # Anchors and aliases share one node object; refusing a second visit also stops
-        # "billion laughs" files from expanding exponentially.
-        if id(node) in self._seen_nodes:
-            self.error(node, "YAML anchors and aliases (&, *) are not supported in vocabularies")
-            return False
-        self._seen_nodes.add(id(node))
-        return True
-
-    def scalar(self, node: yaml.Node) -> Any:
-        return self._constructor.construct_object(node, deep=True)
-
-    def string(self, node: yaml.Node, what: str, *, allow_null: bool = False) -> str | None:
-        if not self.visit(node):
-            return None
-        if not isinstance(node, yaml.ScalarNode):
-            self.error(node, f"{what} must be a text, not a {_kind(node)}")
-            return None
-        value = self.scalar(node)
-        if value is None:
-            if not allow_null:
-                self.error(node, f"{what} is empty")
-            return None
-        if not isinstance(value, str):
-            self.error(node, f"{what} must be a text, not {type(value).__name__} {node.value!r} (quote it)")
-            return None
-        return value
-
-    def name(self, node: yaml.Node, what: str) -> str | None:
-        """An element name; scalars such as 1984 or Yes are taken as written."""
-        if not self.visit(node):
-            return None
-        if not isinstance(node, yaml.ScalarNode):
-            self.error(node, f"{what} must be a name, not a {_kind(node)}")
-            return None
-        if node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~", "null", "Null", "NULL"):
-            self.error(node, f"{what} is empty")
-            return None
-        value = " ".join(unicodedata.normalize("NFC", node.value).split())
-        if not value:
-            self.error(node, f"{what} is empty")
-            return None
-        bad = [c for c in value if c in FORBIDDEN_IN_NAMES or unicodedata.category(c) == "Cc"]
-        if bad:
-            self.error(node, f"{what} {value!r} contains {bad[0]!r}, which names cannot contain")
-            return None
-        if len(value) > MAX_NAME_CHARS:
-            self.error(node, f"{what} {value[:20]!r}... is longer than {MAX_NAME_CHARS} characters")
-            return None
-        return value
-
-    def name_list(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
-        if not self.visit(node):
-            return []
-        if isinstance(node, yaml.ScalarNode) and self.scalar(node) is None:
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"{what} must be a list, not a {_kind(node)}")
-            return []
-        out = []
-        for item in node.value:
-            value = self.name(item, f"an entry of {what}")
-            if value is not None:
-                out.append((value, item))
-        return out
-
-    def number(self, node: yaml.Node, what: str, kind: type, lo: float, hi: float) -> Any:
-        if not self.visit(node):
-            return None
-        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else node
-        if value is None:
-            return None
-        ok = isinstance(value, (int, float)) if kind is float else isinstance(value, int)
-        if isinstance(value, bool) or not ok or (kind is float and not math.isfinite(value)):
-            self.error(node, f"{what} must be {'a number' if kind is float else 'a whole number'}")
-            return None
-        if not lo <= value <= hi:
-            self.error(node, f"{what} must be between {lo} and {hi}, not {value}")
-            return None
-        return kind(value)
-
-    def mapping(self, node: yaml.Node, what: str) -> list[tuple[yaml.Node, yaml.Node]] | None:
-        if not self.visit(node):
-            return None
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what} must be a mapping (key: value lines), not a {_kind(node)}")
-            return None
-        return node.value
-
-    def keyed(
-        self, pairs: list[tuple[yaml.Node, yaml.Node]], allowed: tuple[str, ...], where: str
-    ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        """Known keys of a mapping, reporting unknown and repeated ones."""
-        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in pairs:
-            key = self.string(key_node, f"a key in {where}")
-            if key is None:
-                continue
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(allowed)})"
-                self.error(key_node, f"unknown key {key!r} in {where}{hint}")
-            elif key in out:
-                self.error(key_node, f"key {key!r} is given twice in {where} (first at line {out[key][0].start_mark.line + 1})")
-            else:
-                out[key] = (key_node, value_node)
-        return out
-
-    # ---- the document
     def run(self, text: str) -> Vocabulary | None:
         try:
             root = yaml.compose(text, Loader=_LOADER)
@@ -523,15 +250,6 @@ class _Parser:
                 values[key] = value
         return Settings(**values)
 
-    def flag(self, node: yaml.Node, what: str) -> bool | None:
-        if not self.visit(node):
-            return None
-        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else node
-        if not isinstance(value, bool):
-            self.error(node, f"{what} must be true or false")
-            return None
-        return value
-
     def elements(self, node: yaml.Node, known: dict[str, tuple[str, yaml.Node]]) -> list[Element]:
         pairs = self.mapping(node, "elements")
         if pairs is None:
@@ -623,7 +341,7 @@ class _Parser:
         if isinstance(node, yaml.ScalarNode) and self.scalar(node) is None:
             return []
         if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"recipes must be a list of [A, B, Result] entries, not a {_kind(node)}")
+            self.error(node, f"recipes must be a list of [A, B, Result] entries, not a {kind_of(node)}")
             return []
         out: list[Recipe] = []
         seen: dict[tuple[str, str], yaml.Node] = {}
@@ -652,9 +370,3 @@ class _Parser:
         return out
 
 
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "list"
-    return "single value"

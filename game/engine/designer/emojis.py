@@ -11,15 +11,18 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 import yaml
 
-from .embed import EmbeddingCache, Embedder, normalise_rows
-from .errors import EmbedcraftError
-from .rule import embed_text
+from ..atomic import replace_keeping_backup
+from ..errors import EmbedcraftError, StorageError
+from ..world.embed import Embedder, EmbeddingCache, unit_rows
+from ..world.rule import embed_text
 
-__all__ = ["MAX_EMOJI_VERSION", "EmojiName", "Suggestion", "catalogue", "EmojiSuggester", "fill_emoji"]
+__all__ = ["MAX_EMOJI_VERSION", "EmojiName", "Suggestion", "catalogue", "EmojiSuggester", "agreement", "fill_emoji",
+           "same_emoji", "write_emoji"]
 
 MAX_EMOJI_VERSION = 15.1  # assets/fonts/NotoColorEmoji.ttf draws Emoji 15.1; newer ones show as boxes
 _SKIN_TONES = {chr(c) for c in range(0x1F3FB, 0x1F400)}
@@ -75,11 +78,11 @@ class EmojiSuggester:
             cache_dir = cache_dir / ("template-" + hashlib.sha256(template.encode("utf-8")).hexdigest()[:12])
         cache = EmbeddingCache(cache_dir, notify=notify)
         vectors, _ = cache.vectors_for(texts, embedder)
-        self.vectors = normalise_rows(vectors.astype(np.float64))
+        self.vectors = unit_rows(vectors, np.float32)
 
     def suggest(self, vectors: np.ndarray, top: int = 3) -> list[list[Suggestion]]:
         """The ``top`` emoji for each row of ``vectors`` (the elements' embedding vectors)."""
-        rows = normalise_rows(np.asarray(vectors, dtype=np.float64).reshape(-1, self.vectors.shape[1]))
+        rows = unit_rows(np.asarray(vectors).reshape(-1, self.vectors.shape[1]), np.float32)
         scores = rows @ self.vectors.T
         top = max(1, min(top, len(self.names)))
         out = []
@@ -122,3 +125,43 @@ def fill_emoji(text: str, chosen: dict[str, str]) -> tuple[str, list[str]]:
         comment = f"  {match['comment']}" if match["comment"] else ""
         lines[row] = f"{match['head']} \"{chosen[name]}\"{comment}{ending}"
     return "".join(lines), left
+
+
+def same_emoji(a: str, b: str) -> bool:
+    """Whether two emoji are the same picture (the variation selector U+FE0F aside)."""
+    return a.replace("\ufe0f", "") == b.replace("\ufe0f", "")
+
+
+def agreement(emoji: Sequence[str | None], suggestions: Sequence[Sequence[Suggestion]]) -> tuple[int, int, int]:
+    """How well suggestions agree with a file's own emoji, over the elements that have one.
+
+    Returns:
+        ``(first, among, have)``: elements whose emoji is the first suggestion, is among the
+        suggestions, and that have an emoji at all.
+    """
+    first = among = have = 0
+    for own, options in zip(emoji, suggestions):
+        if not own:
+            continue
+        have += 1
+        first += bool(options) and same_emoji(options[0].emoji, own)
+        among += any(same_emoji(o.emoji, own) for o in options)
+    return first, among, have
+
+
+def write_emoji(path: Path, chosen: dict[str, str]) -> tuple[int, list[str], Path | None]:
+    """Fill ``chosen`` emoji into the vocabulary file ``path`` (see :func:`fill_emoji`),
+    atomically, keeping the previous file as ``PATH.bak``.
+
+    Returns:
+        ``(emoji written, names left for the designer, the backup's path or None)``.
+    Raises:
+        StorageError: the file cannot be read or written.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StorageError(f"cannot read {path}: {exc}") from exc
+    new_text, left = fill_emoji(text, chosen)
+    kept = replace_keeping_backup(path, new_text.encode("utf-8")) if new_text != text else None
+    return len(chosen) - len(left), left, kept

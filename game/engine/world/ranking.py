@@ -1,35 +1,31 @@
-"""The combination rule: A + B = the vocabulary word nearest to vec(A) + vec(B).
+"""The vector rule's ranking: for each pair, the words nearest the sum of its two vectors.
 
-Annoy proposes candidates; they are re-ranked exactly in float64 and ties are broken by the
-score rounded to ``SCORE_DECIMALS`` and then by name, so every machine that has the same
-vectors gets the same answer. Designer recipes win over the vectors, banned words are never
-in the index, and with a ``nothing_threshold`` a pair whose best score is below it makes
-"Nothing". Every caller (the game, ``try``, ``reach``) goes through :meth:`World.ranked`.
+Annoy (or, for a batch on an exhaustive world, one matrix product) proposes candidates with
+approximate float32 scores; every candidate that could be among the best is re-scored exactly
+in float64 and ties are broken by the score rounded to ``SCORE_DECIMALS`` and then by name, so
+every machine with the same vectors ranks the same words in the same order.
 
-A world's settings refine the rule (see :mod:`game.engine.rule`): the vectors may be centred
-before the index is built, each word's score may be lowered by how unevenly it relates to the
-two inputs (``balance``) and by its hubness (CSLS), and words that are only variants of an input
-may be skipped. The score of a word is then
-``cos(word, a + b) - balance * |cos(word, a) - cos(word, b)| - penalty(word)``.
+A word's score is ``cos(word, a + b) - balance * |cos(word, a) - cos(word, b)| - penalty(word)``
+(see :mod:`~game.engine.world.rule`); the inputs themselves, and words the world counts as
+variants of an input, are never candidates. Recipes and the Nothing threshold are not applied
+here: they are the world's (:meth:`World.combine <game.engine.world.world.World.combine>`).
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
+from .embed import unit_rows
 from .index import AnnIndex
 from .rule import hub_penalty, variant_pairs
-from .vocab import NOTHING, Element, Vocabulary, fold
+from .vocab import Settings, fold
 
-__all__ = ["RULE_VERSION", "SCORE_DECIMALS", "Neighbour", "Combination", "World", "name_ranks"]
+__all__ = ["SCORE_DECIMALS", "APPROX_ERROR", "Ranker", "name_ranks"]
 
-RULE_VERSION = 2  # bump when a change here can change what a pair makes (saves record it)
-# 2: an exhaustive index ranks every word exactly, so hubness scaling can lift any word, not only annoy's first few
 SCORE_DECIMALS = 6  # scores equal to this many decimals count as ties, broken by name
 ANN_EXTRA = 8  # extra annoy candidates beyond what is shown, so exact re-ranking can reorder them
 HUB_EXTRA = 40  # more candidates when hubness or balance re-scoring can lift a word past closer ones
@@ -41,84 +37,33 @@ _MATMUL_FROM = 16  # queries; an exhaustive world scores batches this large with
 APPROX_ERROR = 1e-4  # bound on |float32 or annoy cosine - exact cosine| for unit vectors (observed < 1e-6)
 _MISSING = np.iinfo(np.int64).min + 1  # negating it must not overflow
 
+class Ranker:
+    """Ranks a world's indexed words for pairs of its elements (element ids in, element ids out)."""
 
-@dataclass(frozen=True)
-class Neighbour:
-    """A candidate word and its cosine score against the pair's summed vector."""
-
-    name: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Combination:
-    """What a pair makes, and why.
-
-    ``rule`` is ``"recipe"`` (a designer override), ``"vector"`` (nearest word) or
-    ``"nothing"`` (below the world's threshold, or no candidate at all).
-    """
-
-    a: str
-    b: str
-    result: str | None
-    score: float | None
-    rule: str
-    runners_up: tuple[Neighbour, ...] = ()
-
-    @property
-    def result_label(self) -> str:
-        return self.result if self.result is not None else NOTHING
-
-    def to_json(self) -> dict:
-        return {
-            "a": self.a,
-            "b": self.b,
-            "result": self.result,
-            "score": None if self.score is None else round(self.score, SCORE_DECIMALS),
-            "rule": self.rule,
-            "runners_up": [{"name": n.name, "score": round(n.score, SCORE_DECIMALS)} for n in self.runners_up],
-        }
-
-
-class World:
-    """A playable world: a vocabulary, its unit vectors and the Annoy index over them.
-
-    Pure Python and numpy: no pygame, no torch. Build one with :func:`game.engine.open_world`.
-    """
-
-    def __init__(self, vocab: Vocabulary, vectors: np.ndarray, index: AnnIndex, items: Sequence[int],
-                 raw: np.ndarray | None = None, penalty: np.ndarray | None = None) -> None:
+    def __init__(self, names: Sequence[str], vectors: np.ndarray, index: AnnIndex, items: Sequence[int],
+                 settings: Settings, penalty: np.ndarray | None = None) -> None:
         """
         Args:
-            vocab: the validated vocabulary.
-            vectors: float32 unit vectors the rule works with (see :func:`rule.rule_space`),
-                one row per element in vocabulary order; the index holds these.
+            names: every element's name, in vocabulary order (for the tie-break and variants).
+            vectors: float32 unit vectors of the rule's space, one row per element.
             index: the Annoy index; its item ``k`` is element ``items[k]``.
             items: element positions of the index items (every element that is not banned).
-            raw: the model's own vectors, before any centring (default: ``vectors``).
-            penalty: :func:`rule.hub_penalty` of these vectors and settings, when the caller
-                has it cached (default: computed here).
+            penalty: :func:`rule.hub_penalty` of these vectors and settings when the caller has
+                it cached (default: computed here; None when the world has no hubness).
         """
-        self.vocab = vocab
-        self.vectors = vectors
-        self.raw_vectors = vectors if raw is None else raw
         self.index = index
+        self._n = len(names)
         self._v64 = vectors.astype(np.float64)
         self._items = np.asarray(items, dtype=np.int64)
-        names = [e.name for e in vocab.elements]
         self._name_rank = np.append(name_ranks(names), len(names))  # the padding slot (-1) ranks last
-        self._recipes = {
-            _pair_key(vocab.index_of(r.a), vocab.index_of(r.b)): vocab.index_of(r.result) for r in vocab.recipes
-        }
-        self._threshold = vocab.settings.nothing_threshold
-        self.penalty = penalty if penalty is not None else hub_penalty(vectors, items, vocab.settings)  # or None
+        self.penalty = penalty if penalty is not None else hub_penalty(vectors, items, settings)  # or None
         self._penalty32 = None if self.penalty is None else self.penalty.astype(np.float32)
-        self._balance = vocab.settings.balance
+        self._balance = settings.balance
         self._v32 = np.ascontiguousarray(vectors, dtype=np.float32)
         self._gram: np.ndarray | None = None  # every word's cosine to every item, made on first need
-        self._column = np.full(len(vocab.elements), -1, dtype=np.int64)  # element id -> item position
+        self._column = np.full(len(names), -1, dtype=np.int64)  # element id -> item position
         self._column[self._items] = np.arange(len(self._items))
-        self._variants = variant_pairs(names, vocab.settings.variants)
+        self._variants = variant_pairs(names, settings.variants)
         self._v32_items = self._v32[self._items] if index.exhaustive else None
         # The variants of each element, grouped by it: element g's are _variant_of[start[g]:start[g] + count[g]].
         given = self._variants % len(names)
@@ -126,57 +71,22 @@ class World:
         self._variant_of = self._variants[by_given] // len(names)
         self._variant_count = np.bincount(given, minlength=len(names))
         self._variant_start = np.cumsum(self._variant_count) - self._variant_count
-        self._memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._pool: ThreadPoolExecutor | None = None
-
-    # ------------------------------------------------------------------ names
-    @property
-    def elements(self) -> tuple[Element, ...]:
-        return self.vocab.elements
-
-    def element(self, name: str) -> Element:
-        """The element called ``name`` (any case, or an alias); raises UnknownElement."""
-        return self.vocab.get(name)
 
     @property
     def items(self) -> np.ndarray:
         """Element positions of the words in the index (every element that is not banned)."""
         return self._items
 
-    @property
-    def starting(self) -> tuple[Element, ...]:
-        return tuple(self.vocab.get(n) for n in self.vocab.starting)
+    def scores(self, pairs: np.ndarray, words: np.ndarray) -> np.ndarray:
+        """The rule's exact (float64) score of each row's ``words`` (B, K) for the row's pair
+        (B, 2): the one formula every tool that shows a score uses."""
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        return self._exact_scores(np.asarray(words, dtype=np.int64).reshape(len(pairs), -1), self._queries(pairs), pairs)
 
-    # ------------------------------------------------------------------ combining
-    def combine(self, a: str, b: str, top: int = 5) -> Combination:
-        """What ``a + b`` makes, with up to ``top`` runners-up. Symmetric and memoised.
-
-        Raises:
-            UnknownElement: ``a`` or ``b`` is not in this world.
-        """
-        return self.combine_many([(a, b)], top)[0]
-
-    def combine_many(self, pairs: Iterable[tuple[str, str]], top: int = 5) -> list[Combination]:
-        """:meth:`combine` for many pairs at once (one vectorised pass for the uncached ones)."""
-        given = [(self.vocab.index_of(a), self.vocab.index_of(b)) for a, b in pairs]
-        depth = top + 1
-        todo = [k for k in dict.fromkeys(_pair_key(i, j) for i, j in given) if not self._is_memoised(k, depth)]
-        if todo:
-            ranked_ids, ranked_scores = self.ranked(np.array(todo, dtype=np.int64), depth)
-            for key, r_ids, r_scores in zip(todo, ranked_ids, ranked_scores):
-                self._memo[key] = (r_ids, r_scores)
-        return [self._combination(i, j, top) for i, j in given]
-
-    def results(self, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The fast path for analysis tools: result element ids (-1 = Nothing) and scores.
-
-        Args:
-            pairs: int array of shape (B, 2) of element positions.
-        """
-        pairs = np.sort(np.asarray(pairs, dtype=np.int64).reshape(-1, 2), axis=1)
-        ids, scores = self.ranked(pairs, 1)
-        result, score, _ = self._decide(pairs, ids[:, 0], scores[:, 0])
-        return result, score
+    def _queries(self, pairs: np.ndarray) -> np.ndarray:
+        """Each pair's unit sum ``(a + b) / |a + b|`` in float64 (zero for a zero sum)."""
+        return unit_rows(self._v64[pairs[:, 0]] + self._v64[pairs[:, 1]])
 
     def ranked(self, pairs: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
         """The ``depth`` best words for each pair by the vector rule alone (no recipes, no threshold).
@@ -198,9 +108,7 @@ class World:
         want = min(depth + 2 + extra, len(self._items))
         for start in range(0, len(pairs), _CHUNK):
             chunk = pairs[start:start + _CHUNK]
-            query = self._v64[chunk[:, 0]] + self._v64[chunk[:, 1]]
-            norms = np.linalg.norm(query, axis=1, keepdims=True)
-            query = query / np.where(norms == 0, 1.0, norms)
+            query = self._queries(chunk)
             cands, approx = self._approx_scores(chunk, query, want)
             cols = self._shortlist(approx, depth)
             short = np.where(cols >= 0, np.take_along_axis(cands, np.maximum(cols, 0), axis=1), -1)
@@ -258,7 +166,7 @@ class World:
         world's ``variants`` setting (always False with ``"keep"``)?"""
         if not len(self._variants):
             return np.zeros(np.broadcast(results, given).shape, dtype=bool)
-        keys = np.asarray(results, dtype=np.int64) * len(self.vocab.elements) + np.asarray(given, dtype=np.int64)
+        keys = np.asarray(results, dtype=np.int64) * self._n + np.asarray(given, dtype=np.int64)
         at = np.minimum(np.searchsorted(self._variants, keys), len(self._variants) - 1)
         return self._variants[at] == keys
 
@@ -345,54 +253,6 @@ class World:
             list(self._pool.map(fill, bounds[:-1], bounds[1:]))
         return positions, approx
 
-    def _is_memoised(self, key: tuple[int, int], depth: int) -> bool:
-        hit = self._memo.get(key)
-        return hit is not None and hit[0].shape[0] >= depth
-
-    def _decide(self, pairs: np.ndarray, best: np.ndarray, best_score: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """Apply recipes and the Nothing threshold to the vector rule's best word of each pair.
-
-        Args:
-            pairs: (B, 2) element positions, each row sorted; best / best_score: the vector
-                rule's best word per pair (-1 / nan when there is no candidate).
-        Returns:
-            ``(result ids, -1 = Nothing; scores; rules)``, one of "recipe", "vector", "nothing".
-        """
-        result, score = best.copy(), best_score.copy()
-        if self._threshold is not None:
-            result[(result >= 0) & (score < self._threshold)] = -1
-        rules = ["vector" if r >= 0 else "nothing" for r in result.tolist()]
-        if self._recipes:
-            for row, (i, j) in enumerate(pairs.tolist()):
-                forced = self._recipes.get((i, j))
-                if forced is not None:
-                    result[row], score[row], rules[row] = forced, self._score(i, j, forced), "recipe"
-        return result, score, rules
-
-    def _score(self, i: int, j: int, k: int) -> float:
-        query = self._v64[i] + self._v64[j]
-        norm = np.linalg.norm(query)
-        if not norm:
-            return 0.0
-        return float(self._exact_scores(np.array([[k]]), (query / norm)[None, :], np.array([[i, j]]))[0, 0])
-
-    def _combination(self, i: int, j: int, top: int) -> Combination:
-        """The memoised ranking of a pair as a Combination naming ``i`` and ``j`` in the order given."""
-        key = _pair_key(i, j)
-        ids, scores = self._memo[key]
-        names = self.vocab.elements
-        ranked = [(int(k), float(s)) for k, s in zip(ids, scores) if k >= 0]
-        a, b = names[i].name, names[j].name
-        best_id, best_score = ranked[0] if ranked else (-1, np.nan)
-        result, score, rules = self._decide(np.array([key]), np.array([best_id]), np.array([best_score]))
-        chosen, rule = int(result[0]), rules[0]
-        shown = float(score[0]) if ranked or rule == "recipe" else None
-        if rule == "nothing":
-            return Combination(a, b, None, shown, rule, tuple(Neighbour(names[k].name, s) for k, s in ranked[:top]))
-        others = [Neighbour(names[k].name, s) for k, s in ranked if k != chosen][:top]
-        return Combination(a, b, names[chosen].name, shown, rule, tuple(others))
-
 
 def _input_gap(words: np.ndarray, vectors: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """``|cos(w, a) - cos(w, b)|`` for each row's candidate vectors ``words`` (B, K, d) and the
@@ -409,5 +269,3 @@ def name_ranks(names: Sequence[str]) -> np.ndarray:
     return ranks
 
 
-def _pair_key(i: int, j: int) -> tuple[int, int]:
-    return (i, j) if i <= j else (j, i)

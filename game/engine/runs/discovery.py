@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .errors import EmbedcraftError
-from .vocab import fold
+from ..errors import EmbedcraftError
+from ..world.vocab import fold
 
 __all__ = ["Craft", "DiscoveryLog", "NotDiscovered", "finish_ms", "format_ms", "splits_to"]
 

@@ -1,8 +1,8 @@
-"""Routes: the text format speedrunners write, crafting one headless, and finding a shortest one.
+"""Shortest routes: the fewest crafts from the starting elements to a target, with a proof.
 
-A route is one craft a line, ``A + B`` or ``A + B = C`` (the ``= C`` asserts the result;
-``= Nothing`` asserts that the pair makes nothing). ``#`` starts a comment; blank lines are
-ignored; names may contain spaces and any case, and aliases work as in the game.
+The search works on a world's craft table (:func:`game.engine.designer.crafts.craft_table`):
+a quick bottom-up pass finds a good route, then an iterative-deepening search back from the
+target looks for a shorter one and proves a lower bound.
 """
 
 from __future__ import annotations
@@ -10,138 +10,14 @@ from __future__ import annotations
 import heapq
 import time
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-from .combine import World
-from .discovery import Craft, DiscoveryLog, format_ms
-from .errors import EmbedcraftError, StorageError, UnknownElement
-from .reach import reach
-from .savefile import SaveFile, world_stamp
-from .vocab import NOTHING, fold
+from ..runs.discovery import Craft
+from ..world.world import World
 
-__all__ = ["MAX_ROUTE_BYTES", "FoundRoute", "RouteError", "RouteStep", "find_route", "parse_route", "read_route",
-           "route_text", "run_route"]
-
-MAX_ROUTE_BYTES = 10 * 1024 * 1024
-COMMENT = "#"
-
-
-class RouteError(EmbedcraftError):
-    """A route that cannot be run, located by its 1-based line."""
-
-    def __init__(self, source: str | Path, line: int, message: str) -> None:
-        self.source = str(source)
-        self.line = line
-        self.message = message
-        super().__init__(f"{self.source}:{line}: {message}")
-
-
-@dataclass(frozen=True)
-class RouteStep:
-    """One line of a route: ``a + b``, and the result it asserts (None: no assertion)."""
-
-    line: int
-    a: str
-    b: str
-    expect: str | None = None
-
-
-# --------------------------------------------------------------------------- the text format
-
-
-def parse_route(text: str, source: str | Path = "<route>") -> list[RouteStep]:
-    """Read a route's text; raises RouteError naming the first line that is not a craft."""
-    steps = []
-    for line_no, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split(COMMENT, 1)[0].strip()
-        if not line:
-            continue
-        left, equals, right = line.partition("=")
-        parts = left.split("+")
-        if len(parts) != 2 or "=" in right:
-            raise RouteError(source, line_no, f"expected `A + B` or `A + B = C`, got {raw.strip()[:80]!r}")
-        a, b = (" ".join(p.split()) for p in parts)
-        expect = " ".join(right.split()) if equals else None
-        if not a or not b or expect == "":
-            raise RouteError(source, line_no, f"a name is missing in {raw.strip()[:80]!r}")
-        steps.append(RouteStep(line_no, a, b, expect))
-    return steps
-
-
-def read_route(path: str | Path) -> list[RouteStep]:
-    """:func:`parse_route` on a file ("-" is standard input).
-
-    Raises:
-        StorageError: the file cannot be read or is not UTF-8 text. RouteError: a bad line.
-    """
-    import sys
-
-    try:
-        if str(path) == "-":
-            raw = sys.stdin.buffer.read(MAX_ROUTE_BYTES + 1)
-        else:
-            with open(path, "rb") as handle:
-                raw = handle.read(MAX_ROUTE_BYTES + 1)
-    except OSError as exc:
-        raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if len(raw) > MAX_ROUTE_BYTES:
-        raise StorageError(f"{path}: routes are at most {MAX_ROUTE_BYTES:,} bytes")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise StorageError(f"{path}: not a route (not UTF-8 text at byte {exc.start})") from exc
-    return parse_route(text, path)
-
-
-def route_text(crafts: Iterable[Craft], header: Sequence[str] = (), times: bool = False) -> str:
-    """Crafts as a route: ``A + B = C`` lines under ``# header`` comments; with ``times``
-    each line ends with a comment giving its time and whether it discovered something."""
-    lines = [f"{COMMENT} {h}" if h else COMMENT for h in header]
-    for craft in crafts:
-        line = f"{craft.a} + {craft.b} = {craft.result if craft.result is not None else NOTHING}"
-        if times:
-            line = f"{line:<48} {COMMENT} {format_ms(craft.t_ms)}{'  new' if craft.new else ''}"
-        lines.append(line)
-    return "\n".join(lines) + "\n"
-
-
-# --------------------------------------------------------------------------- running a route
-
-
-def run_route(world: World, steps: Sequence[RouteStep], source: str | Path = "<route>") -> SaveFile:
-    """Craft ``steps`` in order from the starting elements, as a player would; returns the run
-    as a save (every craft at 0 ms: a headless route takes no play time).
-
-    Raises:
-        RouteError: a name is unknown, a craft uses an element not made yet, or a result
-            differs from the one the route asserts.
-    """
-    def name(text: str, line: int) -> str:
-        try:
-            return world.element(text).name
-        except UnknownElement as exc:
-            raise RouteError(source, line, str(exc)) from exc
-
-    log = DiscoveryLog([e.name for e in world.starting])
-    for step in steps:  # one line at a time, so the first bad line is the one named
-        a, b = name(step.a, step.line), name(step.b, step.line)
-        for part in (a, b):
-            if part not in log:
-                raise RouteError(source, step.line, f"{part!r} has not been made yet at this point of the route")
-        expect = step.expect
-        if expect is not None and fold(expect) != fold(NOTHING):
-            expect = name(expect, step.line)
-        made = world.combine(a, b, top=0)
-        if expect is not None and fold(expect) != fold(made.result_label):
-            raise RouteError(source, step.line, f"{a} + {b} makes {made.result_label}, not {expect}")
-        log.record(a, b, made.result, 0)
-    return SaveFile(world_stamp(world), log.starting, tuple(log.crafts))
-
-
-# --------------------------------------------------------------------------- shortest routes
+__all__ = ["FoundRoute", "find_route"]
 
 
 @dataclass(frozen=True)
@@ -168,40 +44,6 @@ class FoundRoute:
 
     def as_crafts(self) -> list[Craft]:
         return [Craft(a, b, r, True, 0) for a, b, r in self.crafts]
-
-
-def craft_table(world: World, cache_dir: Path | None = None, fingerprint: str | None = None,
-                progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of reachable elements and what it makes, from :func:`reach`.
-
-    With ``cache_dir`` and ``fingerprint``, the table is kept in ``cache_dir/crafts.npz``
-    for the next call on the same world (plain arrays; never unpickled).
-    """
-    path = cache_dir / "crafts.npz" if cache_dir is not None and fingerprint else None
-    if path is not None and path.is_file():
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                if str(data["fingerprint"]) == fingerprint:
-                    pairs, results = data["pairs"], data["results"]
-                    n = len(world.elements)
-                    if (pairs.ndim == 2 and pairs.shape[1] == 2 and results.shape == (len(pairs),)
-                            and pairs.dtype.kind == "i" and results.dtype.kind == "i"
-                            and (len(pairs) == 0 or (pairs.min() >= 0 and pairs.max() < n
-                                                     and results.min() >= -1 and results.max() < n))):
-                        return pairs, results
-        except Exception:  # noqa: BLE001 - a damaged cache (bad zip, bad arrays) is simply rebuilt
-            pass
-    table = reach(world, progress=progress, keep_table=True).table
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{time.time_ns()}.npz")
-            np.savez(tmp, pairs=table[0], results=table[1], fingerprint=np.array(fingerprint))
-            tmp.replace(path)
-        except OSError:
-            pass  # the cache only saves time
-    return table
-
 
 def find_route(world: World, target: str, table: tuple[np.ndarray, np.ndarray], *, time_limit: float = 10.0,
                clock: Callable[[], float] = time.monotonic) -> FoundRoute | None:
@@ -420,3 +262,4 @@ def _in_order(goal: int, plan: dict[int, tuple[int, int]]) -> list[tuple[int, tu
 
     place(goal)
     return out
+

@@ -13,7 +13,8 @@ import hashlib
 import json
 import zlib
 
-from .savefile import MAX_SAVE_BYTES, SaveError, SaveFile, parse_save
+from .save_reader import parse_save
+from .savefile import MAX_SAVE_BYTES, SaveError, SaveFile
 
 __all__ = ["PREFIX", "decode_save", "encode_save"]
 

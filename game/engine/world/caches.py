@@ -1,4 +1,5 @@
-"""Open a world from a vocabulary file: validate it, bring its vectors and index up to date."""
+"""Open a world from a vocabulary file: validate it, bring its caches (vectors, index, hubness
+penalty) up to date, and hand back the :class:`~game.engine.world.world.World`."""
 
 from __future__ import annotations
 
@@ -12,16 +13,24 @@ from typing import Callable
 
 import numpy as np
 
-from ..paths import data_dir, per_file_name
-from .atomic import atomic_write_bytes, atomic_write_text
-from .combine import World
-from .embed import EmbeddingCache, Embedder, LazyEmbedder
-from .errors import StorageError
+from ..atomic import atomic_write_bytes, atomic_write_text
+from ..errors import StorageError
+from .embed import Embedder, EmbeddingCache, LazyEmbedder
+from .index import (
+    INDEX_FORMAT_VERSION,
+    METRIC,
+    AnnIndex,
+    IndexManifest,
+    auto_search_k,
+    auto_trees,
+    vectors_hash,
+)
+from .reader import load_vocab
 from .rule import HUB_SAMPLE, embed_text, hub_penalty, rule_space
-from .index import AnnIndex, IndexManifest, INDEX_FORMAT_VERSION, METRIC, auto_search_k, auto_trees, vectors_hash
-from .vocab import Settings, Vocabulary, load_vocab
+from .vocab import Settings, Vocabulary
+from .world import World
 
-__all__ = ["BuildReport", "open_world", "cache_dir_for"]
+__all__ = ["BuildReport", "open_world", "cache_dir_for", "per_file_name"]
 
 PENALTY_VERSION = 1  # bump when hub_penalty changes what it computes (the cached file is then recomputed)
 
@@ -39,14 +48,23 @@ class BuildReport:
     cache_dir: Path
 
 
+def per_file_name(path: Path, digits: int) -> str:
+    """``STEM-HASH``: a name for things kept per vocabulary file (a save, a fallback cache)
+    that differs for two files of the same name in different folders."""
+    key = hashlib.sha256(str(Path(path).resolve()).encode("utf-8")).hexdigest()[:digits]
+    return f"{Path(path).stem}-{key}"
+
+
 def cache_dir_for(vocab_path: Path, fallback_root: Path | None = None) -> Path:
     """``vocab/NAME.cache/`` beside ``vocab/NAME.yaml``, or a per-file folder under
-    ``fallback_root`` when the vocabulary's folder cannot be written (a read-only install)."""
+    ``fallback_root`` (the app passes its user-data cache folder) when the vocabulary's folder
+    cannot be written, as in a read-only install. Without ``fallback_root`` it is the folder
+    beside the file either way, and what cannot be written there is kept in memory."""
     beside = vocab_path.with_name(vocab_path.stem + ".cache")
     if beside.is_dir() and os.access(beside, os.W_OK) or os.access(vocab_path.parent, os.W_OK):
         return beside
     if fallback_root is None:
-        fallback_root = data_dir() / "cache"
+        return beside
     return fallback_root / per_file_name(vocab_path, 16)
 
 
@@ -57,6 +75,7 @@ def open_world(
     notify: Notify | None = None,
     progress: Progress | None = None,
     cache_dir: Path | None = None,
+    fallback_cache: Path | None = None,
     vocab: Vocabulary | None = None,
     settings: Settings | None = None,
 ) -> tuple[World, BuildReport]:
@@ -68,6 +87,8 @@ def open_world(
         notify: receives one-line messages about rebuilds ("building the index...").
         progress: receives ``(done, total)`` while words are embedded.
         cache_dir: where vectors and the index live; defaults to :func:`cache_dir_for`.
+        fallback_cache: the folder :func:`cache_dir_for` falls back to for a vocabulary whose
+            folder cannot be written.
         vocab: an already loaded vocabulary of ``path`` (skips reading it again).
         settings: try the world with these settings instead of the file's (``vocab quality
             --set``): the index (and, for another template, the vectors) live in
@@ -80,7 +101,7 @@ def open_world(
     path = Path(path)
     say = notify or (lambda message: None)
     vocab = vocab or load_vocab(path)
-    folder = cache_dir or cache_dir_for(path)
+    folder = cache_dir or cache_dir_for(path, fallback_cache)
     vectors_folder = folder
     if settings is not None and settings != vocab.settings:
         if settings.template != vocab.settings.template:

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
-from .atomic import atomic_write_text
-from .errors import StorageError
+from ..atomic import atomic_write_text, atomic_write_with
 
 __all__ = ["INDEX_FORMAT_VERSION", "METRIC", "IndexManifest", "AnnIndex", "auto_trees", "auto_search_k", "vectors_hash"]
 
@@ -127,23 +125,16 @@ class AnnIndex:
             StorageError: the files cannot be written; nothing half-written is left behind
                 and the index stays usable in memory.
         """
-        tmp = ann_path.with_name(f".{ann_path.name}.{os.getpid()}.tmp")
-        index = self._index
-        try:
-            ann_path.parent.mkdir(parents=True, exist_ok=True)
-            if not index.save(str(tmp)):
-                raise OSError(f"annoy could not save {tmp}")
-            with open(tmp, "rb") as handle:
-                os.fsync(handle.fileno())
-            sha = _file_sha256(tmp)
-            os.replace(tmp, ann_path)
-        except OSError as exc:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-            raise StorageError(f"could not write {ann_path}: {exc.strerror or exc}") from exc
-        self.manifest = replace(self.manifest, ann_sha256=sha)
+        digest: list[str] = []
+
+        def save(tmp: Path) -> bool:
+            # Annoy writes the file itself (then memory-maps it, which survives the rename).
+            saved = self._index.save(str(tmp))
+            digest.append(_file_sha256(tmp))
+            return saved
+
+        atomic_write_with(ann_path, save)
+        self.manifest = replace(self.manifest, ann_sha256=digest[0])
         atomic_write_text(manifest_path, json.dumps(asdict(self.manifest), indent=1) + "\n")
 
     @classmethod

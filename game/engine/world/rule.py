@@ -17,6 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .embed import unit_rows
 from .vocab import Settings, fold
 
 __all__ = ["HUB_SAMPLE", "embed_text", "rule_space", "hub_penalty", "stem_words", "stem_key", "variant_pairs",
@@ -33,11 +34,6 @@ def embed_text(template: str, text: str) -> str:
     return template.replace("{}", text, 1)
 
 
-def _unit(rows: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return rows / np.where(norms == 0, 1.0, norms)
-
-
 def rule_space(raw: np.ndarray, items: Sequence[int], settings: Settings) -> np.ndarray:
     """The unit vectors the rule (and the index) works with: ``raw`` itself, or with
     ``centre`` the rows minus the mean of the indexed words, made unit length again.
@@ -48,7 +44,7 @@ def rule_space(raw: np.ndarray, items: Sequence[int], settings: Settings) -> np.
         return raw
     v = raw.astype(np.float64)
     mean = v[np.asarray(items, dtype=np.int64)].mean(axis=0)
-    return _unit(v - mean).astype(np.float32)
+    return unit_rows(v - mean).astype(np.float32)
 
 
 def hub_penalty(space: np.ndarray, items: Sequence[int], settings: Settings) -> np.ndarray | None:
@@ -82,7 +78,7 @@ def hub_penalty(space: np.ndarray, items: Sequence[int], settings: Settings) -> 
             sims = (to_a + to_b) / np.where(sums == 0, 1.0, sums)
         else:
             to_a, to_b = (v @ v[a].T, v @ v[b].T) if settings.balance else (None, None)
-            sims = v @ _unit(v[a] + v[b]).T
+            sims = v @ unit_rows(v[a] + v[b]).T
         if settings.balance:
             sims -= settings.balance * np.abs(to_a - to_b)
         cols = np.arange(len(a))

@@ -11,8 +11,8 @@ from typing import Callable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-from .atomic import atomic_write_bytes, atomic_write_text
-from .errors import ModelUnavailable, StorageError
+from ..atomic import atomic_write_bytes, atomic_write_text
+from ..errors import ModelUnavailable, StorageError
 
 __all__ = [
     "MODEL_ID",
@@ -20,7 +20,7 @@ __all__ = [
     "SentenceTransformerEmbedder",
     "LazyEmbedder",
     "EmbeddingCache",
-    "normalise_rows",
+    "unit_rows",
 ]
 
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
@@ -105,11 +105,12 @@ class LazyEmbedder:
         return self._inner.embed(texts)
 
 
-def normalise_rows(vectors: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length in float64, stored as float32; zero rows stay zero."""
+def unit_rows(vectors: np.ndarray, dtype: type = np.float64) -> np.ndarray:
+    """Rows scaled to unit length, computed in float64 and returned as ``dtype``; zero rows
+    stay zero. The one row normalisation of the engine (embeddings, pair sums, centring)."""
     v = np.asarray(vectors, dtype=np.float64)
-    norms = np.linalg.norm(v, axis=1, keepdims=True)
-    return (v / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+    norms = np.linalg.norm(v, axis=-1, keepdims=True)
+    return (v / np.where(norms == 0, 1.0, norms)).astype(dtype, copy=False)
 
 
 class EmbeddingCache:
@@ -183,7 +184,7 @@ class EmbeddingCache:
                 progress(0, len(missing))
             for start in range(0, len(missing), EMBED_CHUNK):
                 chunk = missing[start:start + EMBED_CHUNK]
-                fresh = normalise_rows(embedder.embed(chunk))
+                fresh = unit_rows(embedder.embed(chunk), np.float32)
                 if fresh.shape[0] != len(chunk) or not np.isfinite(fresh).all():
                     raise ModelUnavailable(f"the embedder returned {fresh.shape} for {len(chunk)} texts")
                 cached.update(zip(chunk, fresh))

@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from .combine import World
+from ..world.world import World
 
 __all__ = ["ReachResult", "reach", "reach_from_table", "table_depths"]
 

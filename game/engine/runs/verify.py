@@ -1,28 +1,29 @@
-"""Verification: replay a save's crafts against the engine and check every one."""
+"""Verification: replay a save's crafts against a world and check every one."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from .combine import World
-from .discovery import Craft, DiscoveryLog
-from .errors import EmbedcraftError
-from .savefile import SaveFile, read_save, world_stamp
-from .vocab import NOTHING, fold
+from ..errors import LocatedError
+from ..world.vocab import fold
+from ..world.world import World
+from .discovery import Craft
+from .replay import ReplayError, replay
+from .save_reader import read_save
+from .savefile import SaveFile, world_stamp
 
 __all__ = ["Verified", "VerifyError", "verify_file", "verify_save"]
 
 
-class VerifyError(EmbedcraftError):
+class VerifyError(LocatedError):
     """A save that does not replay: names the save and the first bad step (when there is one)."""
 
     def __init__(self, source: str | Path, message: str, step: int | None = None, craft: Craft | None = None) -> None:
-        self.source = str(source)
         self.step = step
-        self.message = message
+        self.craft = craft
         where = f"craft {step} ({craft}): " if step is not None else ""
-        super().__init__(f"{self.source}: {where}{message}")
+        super().__init__(source, where + message)
 
 
 @dataclass(frozen=True)
@@ -55,31 +56,12 @@ def verify_save(world: World, save: SaveFile, source: str | Path) -> Verified:
     if save.starting and sorted(fold(n) for n in save.starting) != sorted(fold(n) for n in starting):
         raise VerifyError(source, f"the run starts with {', '.join(save.starting)}, "
                                   f"but this world starts with {', '.join(starting)}")
-    pairs = []
-    for step, craft in enumerate(save.crafts, start=1):
-        for name in (craft.a, craft.b) + ((craft.result,) if craft.result is not None else ()):
-            if name not in world.vocab:
-                raise VerifyError(source, f"{name!r} is not an element of this world", step, craft)
-        pairs.append((craft.a, craft.b))
-    log = DiscoveryLog(starting)
-    last = 0
-    for step, (craft, made) in enumerate(zip(save.crafts, world.combine_many(pairs, top=0)), start=1):
-        for name in (craft.a, craft.b):
-            if name not in log:
-                raise VerifyError(source, f"{name!r} was not available yet", step, craft)
-        if craft.t_ms < last:
-            raise VerifyError(source, f"time goes backwards ({craft.t_ms} ms after {last} ms)", step, craft)
-        last = craft.t_ms
-        recorded = craft.result if craft.result is not None else NOTHING
-        if fold(recorded) != fold(made.result_label):
-            raise VerifyError(source, f"this world makes {made.result_label}, the save says {recorded}", step, craft)
-        replayed = log.record(made.a, made.b, made.result, craft.t_ms)
-        if replayed.new != craft.new:
-            raise VerifyError(source, f"marked {'new' if craft.new else 'not new'}, but "
-                              + ("its result was already known" if craft.new else "it is the first time it is made"),
-                              step, craft)
-    if save.play_ms < last:
-        raise VerifyError(source, f"play_ms ({save.play_ms}) is less than the last craft's time ({last} ms)")
+    try:
+        replay(starting, save.crafts, vocab=world.vocab, play_ms=save.play_ms,
+               results=lambda pairs: [made.result for made in world.combine_many(pairs, top=0)])
+    except ReplayError as exc:
+        raise VerifyError(source, exc.message, exc.step, exc.craft) from exc
+    last = save.crafts[-1].t_ms if save.crafts else 0
     if save.speedrun is not None and save.speedrun.target not in world.vocab:
         raise VerifyError(source, f"the speedrun's target {save.speedrun.target!r} is not an element of this world")
     return Verified(len(save.crafts), len(save.discoveries), last, save.finished_ms)
