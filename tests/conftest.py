@@ -166,3 +166,14 @@ class HeldExecutor(Executor):
 def measure_tile(name: str) -> tuple[float, float]:
     """A renderer-free tile size: 10 px per letter plus room for the emoji."""
     return (48 + 10 * len(name), 44)
+
+
+# Tests that need the whole default world crafted (1.3 M pairs, about half a minute once per
+# run) are slow by cost, whatever their own marks say, so `pytest -m "not slow"` stays quick.
+SLOW_FIXTURES = {"default_table"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -124,6 +124,7 @@ def _mismatches(world, pairs, got):
             for (i, j), r, e in zip(pairs.tolist(), got.tolist(), expected.tolist()) if r != e]
 
 
+@pytest.mark.slow
 def test_batches_equal_exhaustive_exact_search_on_the_default_world(default_world):
     """Every pair among the first 150 default elements, in one batch (the matrix-product path
     of an exhaustive index) == brute force."""

@@ -18,7 +18,7 @@ from conftest import REPO
 from game.client.geometry import layout
 from game.client.sidebar import ROW_H
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # a real window under Xvfb: seconds
 
 TOOLS = {"Xvfb": "xvfb", "xdotool": "xdotool", "xprop": "x11-utils", "import": "imagemagick"}
 SIZE = (1280, 800)
