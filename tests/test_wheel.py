@@ -38,14 +38,16 @@ def installed(tmp_path_factory) -> Path:
     assert not [n for n in names if n.endswith((".ann", ".npz"))], "built caches leaked into the wheel"
 
     venv = root / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    # The fresh venv's own pip, before it can see this environment: a pip that sees the
+    # editable install here would uninstall it.
+    install = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-deps",
+                              "--no-index", "--disable-pip-version-check", str(wheel)],
+                             capture_output=True, text=True, timeout=600, cwd=root)
+    assert install.returncode == 0, install.stderr[-2000:]
     site = Path(subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                capture_output=True, text=True, check=True).stdout.strip())
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    install = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-                              "--disable-pip-version-check", "--prefix", str(venv), str(wheel)],
-                             capture_output=True, text=True, timeout=600, cwd=root)
-    assert install.returncode == 0, install.stderr[-2000:]
     return venv
 
 
