@@ -138,15 +138,24 @@ def test_try_on_the_default_world_never_imports_torch():
 def test_every_command_has_help_and_is_in_the_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     parser = build_parser()
-    commands = []
+    commands = []  # (full name, its parser, the one-line help its parent lists it with)
+
+    def listed(action) -> dict[str, str | None]:
+        return {choice.dest: choice.help for choice in action._choices_actions}
+
     for action in parser._subparsers._group_actions:
+        helps = listed(action)
         for name, sub in action.choices.items():
             if sub._subparsers is None:
-                commands.append((name, sub))
+                commands.append((name, sub, helps.get(name)))
             else:
+                assert (helps.get(name) or "").strip() and (sub.description or "").strip(), name
                 for inner in sub._subparsers._group_actions:
-                    commands.extend((f"{name} {n}", s) for n, s in inner.choices.items())
-    assert {c for c, _ in commands} >= {"try", "vocab check", "vocab build", "vocab reach"}
-    for name, sub in commands:
-        assert sub.format_help().strip()
+                    inner_helps = listed(inner)
+                    commands.extend((f"{name} {n}", s, inner_helps.get(n)) for n, s in inner.choices.items())
+    assert {c for c, _, _ in commands} >= {"try", "vocab check", "vocab build", "vocab reach"}
+    for name, sub, summary in commands:
+        assert (summary or "").strip(), f"`embedcraft {name}` has no one-line help in its parent's list"
+        assert (sub.description or "").strip(), f"`embedcraft {name}` has no description of its own"
+        assert sub.description != parser.description, name
         assert f"embedcraft {name}" in readme, f"README does not show `embedcraft {name}`"

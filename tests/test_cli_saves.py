@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
+import random
 
 import pytest
 
@@ -64,7 +64,7 @@ def test_verify_names_the_first_bad_step(capsys, honest, default_copy, change, m
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00\x01\x02 random bytes \xff", b'{"format_version": 2, "kind": "embedcraft-save"',
-                                     os.urandom(2000)])
+                                     random.Random(1234).randbytes(2000)])
 def test_verify_truncated_and_random_files_in_one_line(tmp_path, honest, content):
     bad = tmp_path / "bad.json"
     bad.write_bytes(content)

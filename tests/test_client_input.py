@@ -263,7 +263,28 @@ def test_a_broken_save_is_announced_in_the_window(make_app, tmp_path):
     app = make_app(save)
     (toast,) = app.toasts
     assert toast.kind == "error" and "could not be loaded" in toast.text and "broken-" in toast.text
-    app.step()  # the long message is wrapped and drawn without trouble
+    app.step()
+    # The message is too long for one line, so it is drawn wrapped inside its red frame at the
+    # top centre of the canvas: read the frame and the text back from the screen.
+    canvas, theme, red = app.layout.canvas, app.view(app.now).theme, (220, 70, 60)
+    font = app.renderer.font(16)
+    assert font.size(toast.text)[0] > canvas.w
+    cx, top = round(canvas.center.x), round(canvas.y) + 16
+    column = [y for y in range(round(canvas.bottom)) if tuple(app.screen.get_at((cx, y)))[:3] == red]
+    assert column and column[0] == top, column  # the frame's top edge
+    bottom = column[-1]
+    assert bottom - top + 1 >= 2 * font.get_linesize() + 18, (top, bottom)  # room for two lines or more
+    middle = (top + bottom) // 2
+    row = [x for x in range(app.layout.size[0]) if tuple(app.screen.get_at((x, middle)))[:3] == red]
+    assert row and canvas.x < row[0] < cx < row[-1] < canvas.right - 1, row  # the frame fits on the canvas
+    dark = [(x, y) for x in range(row[0] + 3, row[-1] - 2) for y in range(top + 3, bottom - 2)
+            if sum(tuple(app.screen.get_at((x, y)))[:3]) < sum(theme.sidebar) / 2]  # text on the light panel
+    assert dark and min(y for _, y in dark) < middle < max(y for _, y in dark)  # text above and below the middle
+    names = {e.name for e in app.session.world.elements}  # the sidebar's rows use the same font
+    lines = [k[0] for k in app.renderer._text
+             if k[1:] == (16, theme.text, False) and k[0] in toast.text and k[0] not in names]
+    assert len(lines) >= 2 and " ".join(lines) == toast.text  # every word drawn, over several lines
+    assert all(font.size(line)[0] < row[-1] - row[0] for line in lines)
     assert app.session.log.found == ("Water", "Fire", "Wind", "Earth")
     assert any(".broken-" in p.name for p in tmp_path.iterdir())
 

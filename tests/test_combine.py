@@ -40,14 +40,30 @@ def test_never_returns_an_input(tmp_path):
             assert all(n.name not in (a, b) for n in c.runners_up)
 
 
-def test_symmetric_and_memoised(tmp_path):
+def test_symmetric_and_memoised(tmp_path, monkeypatch):
     world = geometric_world(tmp_path)
     names = [e.name for e in world.elements]
+    asked = []  # every pair the ranker is asked to rank, as sorted element names
+    real = world.ranker.ranked
+
+    def counting(pairs, depth):
+        asked.extend(tuple(sorted((names[i], names[j]))) for i, j in pairs.tolist())
+        return real(pairs, depth)
+
+    monkeypatch.setattr(world.ranker, "ranked", counting)
+    first = {}
     for a in names:
         for b in names:
             ab, ba = world.combine(a, b), world.combine(b, a)
+            assert (ab.a, ab.b, ba.a, ba.b) == (a, b, b, a)
             assert (ab.result, ab.score, ab.runners_up) == (ba.result, ba.score, ba.runners_up)
-    assert len(world._memo) == len(names) * (len(names) + 1) // 2
+            first[a, b] = ab
+    pairs = {tuple(sorted(p)) for p in first}
+    assert sorted(asked) == sorted(pairs)  # each unordered pair ranked once, whichever order came first
+    asked.clear()
+    assert all(world.combine(b, a) == first[b, a] and world.combine(a, b, top=3).result == first[a, b].result
+               for a, b in first)
+    assert asked == []  # asked again, in either order and for fewer runners-up: answered from memory
 
 
 def test_recipes_win_and_banned_words_are_never_produced(tmp_path):

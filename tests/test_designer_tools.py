@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 
@@ -136,11 +135,20 @@ def test_table_depths_match_reach(tmp_path, seed):
     assert list(again.depths) == list(result.depths) and list(again.made_from) == list(result.made_from)
 
 
-def test_vocab_map_writes_a_png_coloured_by_depth(tmp_path, capsys, default_copy, default_world, default_table):
+def test_vocab_map_writes_a_png_coloured_by_depth(tmp_path, capsys, default_copy, default_world, default_table,
+                                                  monkeypatch):
     import pygame
 
     from game.client.vocab_map import depth_colour
 
+    pygame.display.quit()  # whatever an earlier test opened: the map must not need a display
+    windows = []
+
+    def no_window(*args, **kwargs):
+        windows.append(args)
+        raise AssertionError("`vocab map` opened a window")
+
+    monkeypatch.setattr(pygame.display, "set_mode", no_window)
     out = tmp_path / "maps" / "map.png"
     assert main(["vocab", "map", str(default_copy), "--out", str(out), "--size", "1200x800"]) == 0
     said = capsys.readouterr().out
@@ -153,4 +161,4 @@ def test_vocab_map_writes_a_png_coloured_by_depth(tmp_path, capsys, default_copy
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary left behind
     assert main(["vocab", "map", str(default_copy), "--out", str(tmp_path / "map.jpg")]) == 1
     assert "must name a .png" in capsys.readouterr().err
-    assert os.environ.get("SDL_VIDEODRIVER") == "dummy"
+    assert not windows and not pygame.display.get_init() and pygame.display.get_surface() is None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from conftest import FakeEmbedder, write
+from conftest import FakeEmbedder, NoEmbedder, write
 from game.cli import main
 from game.engine import open_world
 from game.engine.pairs import PairLineError
@@ -131,11 +132,22 @@ def test_quality_and_why_commands(capsys, tmp_path, default_copy):
     data = json.loads(capsys.readouterr().out)
     assert data["pairs"][str(pairs)]["pairs"] == 2
     assert data["spread"]["pairs"] == 20100 and 1 < data["spread"]["distinct"] <= 20100
-    assert main(["vocab", "quality", str(default_copy), "--pairs", str(pairs), "--set", "hubness=0.5"]) == 0
+    # Trying other settings builds an index of its own under default.cache/variants/ and leaves
+    # the world's own cache as it was. (The default world has hubness 0.5, so try 0.3.)
+    cache = default_copy.parent / "default.cache"
+    own = {name: (cache / name).read_bytes()
+           for name in ("index.ann", "index.json", "vectors.npy", "vectors.json", "penalty.npy", "penalty.json")}
+    variants_before = set((cache / "variants").glob("*"))
+    assert main(["vocab", "quality", str(default_copy), "--pairs", str(pairs), "--set", "hubness=0.3"]) == 0
     out = capsys.readouterr().out
-    assert "hubness=0.5" in out and "hit@1" in out and "distinct results" in out
-    assert not (default_copy.parent / "default.cache" / "variants").exists() or \
-        (default_copy.parent / "default.cache" / "index.ann").exists()  # the world's own index stays
+    assert "hubness=0.3" in out and "hit@1" in out and "distinct results" in out
+    assert {name: (cache / name).read_bytes() for name in own} == own  # the world's own cache is untouched
+    tried = replace(load_vocab(default_copy).settings, hubness=0.3)
+    variant, report = open_world(default_copy, embedder=NoEmbedder(), settings=tried)
+    assert report.cache_dir.parent == cache / "variants" and report.cache_dir not in variants_before
+    assert not report.index_built and report.embedded == 0  # `vocab quality` left this index there
+    assert (report.cache_dir / "penalty.json").read_bytes() != own["penalty.json"]  # its own hubness penalty
+    np.testing.assert_allclose(variant.penalty, np.load(cache / "penalty.npy") * 0.3 / 0.5)
     assert main(["vocab", "why", "water", "fire", "--vocab", str(default_copy)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("💧 Water + 🔥 Fire = ") and "cosine" in out and "csls" in out

@@ -160,13 +160,31 @@ def test_variants_setting_skips_variants_of_the_inputs(tmp_path):
 
 
 def test_centre_setting_builds_the_index_over_centred_vectors(tmp_path):
-    e = {"A": [1, 0.2, 0], "B": [1, -0.2, 0], "C": [1, 0, 0.2], "D": [1, 0, -0.2]}
+    # Every word shares a strong first direction, as real embeddings do. A + B is nearest E in
+    # the model's own space but nearest C once the shared direction is taken out.
+    e = {"A": [2.5, 0.5, 0], "B": [2.5, 0, -1], "C": [2, 0.5, 0.5], "D": [3, 0, 1], "E": [4, 0.5, 0.5]}
+    names = list(e)
+    raw = np.array(list(e.values()), dtype=np.float64)
+    raw /= np.linalg.norm(raw, axis=1, keepdims=True)
+    centred = raw - raw.mean(axis=0)  # nothing is banned: the mean of every word
+    centred /= np.linalg.norm(centred, axis=1, keepdims=True)
+
+    def nearest(v):
+        q = (v[0] + v[1]) / np.linalg.norm(v[0] + v[1])
+        scores = v @ q
+        scores[[0, 1]] = -np.inf  # never an input
+        return names[int(np.argmax(scores))], float(scores.max())
+
+    assert nearest(raw)[0] == "E" and nearest(centred)[0] == "C"  # the example does tell the two spaces apart
     world = _world(tmp_path, e, "  centre: true\n")
-    assert abs(float(world.vectors.mean(axis=0)[0])) < 1e-6  # the shared direction is gone
-    np.testing.assert_allclose(np.linalg.norm(world.raw_vectors[0]), 1.0, rtol=1e-6)
-    assert not np.allclose(world.vectors, world.raw_vectors)
-    # The rule works in the centred space: A + B points nowhere in particular, C + D neither.
-    assert world.combine("A", "C").result in ("B", "D")
+    np.testing.assert_allclose(world.raw_vectors, raw, atol=1e-6)
+    np.testing.assert_allclose(world.vectors, centred, atol=1e-6)  # the index holds the centred rows
+    combination = world.combine("A", "B")
+    assert combination.result == nearest(centred)[0]
+    assert combination.score == pytest.approx(nearest(centred)[1], abs=1e-6)
+    plain = _world(tmp_path, e, name="plain.yaml")
+    np.testing.assert_allclose(plain.vectors, raw, atol=1e-6)
+    assert plain.combine("A", "B").result == nearest(raw)[0]  # without the setting, the raw answer
 
 
 def test_balance_prefers_a_word_about_both_inputs(tmp_path):

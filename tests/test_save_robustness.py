@@ -11,7 +11,7 @@ import sys
 import textwrap
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
@@ -23,18 +23,23 @@ START = ("Water", "Fire", "Wind", "Earth")
 STAMP = WorldStamp("Tiny", "ab" * 32)
 
 WRITER = textwrap.dedent("""
-    import os, sys, time
+    import os, stat, sys, time
     from game.engine.runs.discovery import Craft
     from game.engine.runs.savefile import SaveFile, TileState, WorldStamp, write_save
 
-    path, round_ = sys.argv[1], int(sys.argv[2])
+    path, round_, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     real_fsync = os.fsync
 
-    def slow_fsync(fd):  # a slow disk: most kills now land while a temporary file is open
+    def paused_fsync(fd):  # says what it synced, then waits for the test to let it go on (or kill it)
+        real_fsync(fd)
+        print("dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file", flush=True)
+        sys.stdin.readline()
+
+    def slow_fsync(fd):  # a slow disk: many kills at a random moment land while a temporary file is open
         real_fsync(fd)
         time.sleep(0.012)
 
-    os.fsync = slow_fsync
+    os.fsync = paused_fsync if mode == "pause" else slow_fsync
     crafts = [Craft("Water", "Fire", f"Thing {k}", True, k) for k in range(6000)]
     print("ready", flush=True)
     i = 0
@@ -48,26 +53,44 @@ WRITER = textwrap.dedent("""
 
 
 def test_killing_the_writer_at_any_moment_leaves_a_valid_save(tmp_path):
+    """Even rounds kill the writer just after it synced a temporary file (so surely in the middle
+    of a save: the temporary is written but not yet in place); odd rounds at a random moment."""
     path = tmp_path / "run.json"
     rng = random.Random(1234)
-    kills = mid_save = 0
-    for round_ in range(20):
-        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(round_)], cwd=REPO,
-                                  stdout=subprocess.PIPE, text=True)
+    rounds, mid_save = 20, 0
+    for round_ in range(rounds):
+        paused = round_ % 2 == 0
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(round_), "pause" if paused else "free"],
+                                  cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         try:
             assert writer.stdout.readline().strip() == "ready"
-            # Let it write a few saves (each takes a few ms), then kill it wherever it is.
-            try:
-                writer.wait(timeout=rng.uniform(0.02, 0.25))
-            except subprocess.TimeoutExpired:
+            if paused:
+                # Let it sync a few files, then kill it while it waits after the chosen one. The
+                # second file synced is at the earliest the first save's backup: a save exists.
+                last = rng.randint(2, 12)
+                files = 0
+                while True:
+                    synced = writer.stdout.readline().strip()
+                    assert synced in ("file", "dir"), synced
+                    files += synced == "file"
+                    if files == last:
+                        break
+                    writer.stdin.write("\n")
+                    writer.stdin.flush()
                 os.kill(writer.pid, signal.SIGKILL)
-                kills += 1
-            writer.wait(timeout=30)
+            else:
+                # Let it write a few saves (each takes a few ms), then kill it wherever it is.
+                with pytest.raises(subprocess.TimeoutExpired):  # it never stops by itself
+                    writer.wait(timeout=rng.uniform(0.02, 0.25))
+                os.kill(writer.pid, signal.SIGKILL)
+            assert writer.wait(timeout=30) == -signal.SIGKILL  # killed, not crashed
         finally:
             if writer.poll() is None:
                 writer.kill()
             writer.stdout.close()
+            writer.stdin.close()
         if not path.exists():  # killed before its first save finished: nothing to check yet
+            assert not paused
             continue
         save = read_save(path)  # raises if the kill left half a file
         assert save.play_ms == len(save.crafts) and len(save.canvas) == len(save.crafts) // 10
@@ -76,12 +99,12 @@ def test_killing_the_writer_at_any_moment_leaves_a_valid_save(tmp_path):
             assert len(read_save(backup).crafts) >= 1000
         leftovers = {p.name for p in tmp_path.iterdir()} - {"run.json", "run.json.bak"}
         assert all(name.startswith(".run.json") and name.endswith(".tmp") for name in leftovers), leftovers
+        assert leftovers or not paused, "a kill after a temporary was synced leaves it behind"
         if leftovers:
             mid_save += 1
             for name in leftovers:  # (a later save removes these once they are stale)
                 os.unlink(tmp_path / name)
-    # The kills did land inside saves: some left a temporary file behind, and the save still read.
-    assert kills >= 15 and mid_save >= 2, (kills, mid_save)
+    assert mid_save >= rounds // 2  # every paused round killed the writer in the middle of a save
 
 
 def valid_save() -> dict:
@@ -175,15 +198,23 @@ def test_pathological_json(text):
 
 
 @FUZZ
-@given(st.text(max_size=200), st.integers(0, 200))
+@example(text="", cut=0)  # the whole code
+@given(st.text(max_size=200), st.integers(0, 500))  # the code is about 440 characters
 def test_share_codes_decode_or_refuse(text, cut):
     from game.engine.runs.sharecode import PREFIX, decode_save, encode_save
 
-    for code in (text, PREFIX + text, encode_save(parse_save(json.dumps(valid_save()).encode(), "x"))[:cut + 4]):
+    original = parse_save(json.dumps(valid_save()).encode(), "x")
+    full = encode_save(original)
+    shortened = full[:max(len(PREFIX), len(full) - cut)]  # ``cut`` characters off the end
+    for code in (text, PREFIX + text, shortened):
         try:
-            decode_save(code)
+            decoded = decode_save(code)
         except SaveError as exc:
             assert "\n" not in str(exc)
+            assert code != full, "the whole code must turn back into its save"
+        else:  # only the whole code decodes (anything else would have to match its check), to the same save
+            assert code == full and decoded == original, code
+    assert decode_save(" \n".join(full[k:k + 40] for k in range(0, len(full), 40))) == original  # wrapped by a mailer
 
 
 @FUZZ

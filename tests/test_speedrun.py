@@ -7,10 +7,12 @@ import pytest
 
 from conftest import InlineExecutor, measure_tile
 from game.client.geometry import Point
+from game.client.geometry import picker as picker_rects
 from game.client.modes import PickTargetMode, PlayMode
 from game.client.picker import BACK, TargetPicker
 from game.client.session import open_session
 from game.engine.errors import EmbedcraftError, UnknownElement
+from game.engine.runs.discovery import format_ms
 from game.engine.runs.save_reader import read_save
 from game.engine.runs.verify import verify_file
 from test_client_input import drag_out, key, post, world  # noqa: F401 - fixtures
@@ -107,6 +109,16 @@ def speedrun_app(world, tmp_path):
     pygame.display.quit()
 
 
+def pixel(screen, x, y) -> tuple[int, int, int]:
+    return tuple(screen.get_at((round(x), round(y))))[:3]
+
+
+def count(screen, x0, x1, y0, y1, wanted) -> int:
+    """How many pixels of the screen's box [x0, x1) x [y0, y1) have a colour ``wanted`` accepts."""
+    return sum(1 for x in range(round(x0), round(x1)) for y in range(round(y0), round(y1))
+               if wanted(pixel(screen, x, y)))
+
+
 def test_pick_a_target_in_the_client_and_race_to_it(speedrun_app, tmp_path):
     app = speedrun_app
     drag_out(app, "Earth", (300, 300))  # some progress in the normal game
@@ -114,7 +126,24 @@ def test_pick_a_target_in_the_client_and_race_to_it(speedrun_app, tmp_path):
     assert isinstance(app.mode, PickTargetMode) and app.picker is not None
     post(app, (pygame.TEXTINPUT, {"text": "stea"}))
     assert app.picker.chosen.name == "Steam"
-    app.renderer.draw(app.screen, app.session, app.view(app.now))  # the picker draws
+    view = app.view(app.now)
+    app.screen.fill((0, 0, 0))
+    app.renderer.draw(app.screen, app.session, view)
+    # The picker is drawn over the shaded game: its box, the search field with the query, and
+    # the chosen row outlined in the accent colour.
+    theme, screen = view.theme, app.screen
+    box, field, rows = picker_rects(app.layout.size, len(app.picker.choices()))
+    assert all(abs(c - round(v * 135 / 255)) <= 2 for c, v in zip(pixel(screen, 5, 5), theme.canvas))  # the veil
+    assert pixel(screen, box.x + 4, box.center.y) == theme.sidebar
+    assert pixel(screen, field.right - 5, field.center.y) == theme.canvas
+    assert app.picker.selected == 0 and pixel(screen, rows[0].x, rows[0].center.y) == theme.accent
+
+    def ink(colour):  # dark text on the light field and row
+        return sum(colour) < 250
+
+    assert count(screen, field.x, field.right - 4, field.y + 4, field.bottom - 4, ink) > 20  # "stea|"
+    assert count(screen, rows[0].x + 40, rows[0].right - 4, rows[0].y + 4, rows[0].bottom - 4, ink) > 20  # "Steam"
+    assert ("stea|" if view.caret else "stea", 16, theme.text, False) in app.renderer._text
     post(app, key(pygame.K_RETURN))
     assert isinstance(app.mode, PlayMode) and app.session.speedrun.target == "Steam"
     assert app.session.save_path == tmp_path / "run-Steam.json" and len(app.session.board) == 0
@@ -127,7 +156,28 @@ def test_pick_a_target_in_the_client_and_race_to_it(speedrun_app, tmp_path):
     app.step()
     assert app.session.finished_ms is not None
     assert app.toasts[-1].text.startswith("Steam in 0:") and "run-Steam.json" in app.toasts[-1].text
-    app.renderer.draw(app.screen, app.session, app.view(app.now))  # timer, target and splits draw
+    view = app.view(app.now)
+    app.screen.fill((0, 0, 0))
+    app.renderer.draw(app.screen, app.session, view)
+    # The final time, in the accent colour, on a panel at the bottom centre of the canvas; the
+    # target's split, also in the accent colour, above the Clear button.
+    canvas, clear = app.layout.canvas, app.layout.clear
+    theme, screen = view.theme, app.screen
+
+    def accent_in(x0, x1, y0, y1):
+        return count(screen, x0, x1, y0, y1, lambda c: c == theme.accent)
+
+    cx, panel_bottom = round(canvas.center.x), round(canvas.bottom) - 10
+    assert pixel(screen, cx, panel_bottom - 3) == theme.sidebar  # the timer's panel
+    assert accent_in(cx - 100, cx + 100, panel_bottom - 78, panel_bottom - 40) > 100  # the time, in the accent
+    assert accent_in(app.layout.speedrun.right + 4, cx - 120, panel_bottom - 78, panel_bottom) == 0  # only there
+    assert app.session.splits[-1][0] == "Steam"
+    assert accent_in(canvas.x + 14, canvas.x + 200, clear.y - 26, clear.y - 6) > 30  # the target's split
+    assert accent_in(canvas.x + 14, canvas.x + 200, clear.y - 46, clear.y - 26) == 0  # the only split
+    cache = app.renderer._text
+    assert (format_ms(app.session.timer_ms), 30, theme.accent, True) in cache
+    assert ("Reached: Steam", 16, theme.muted, True) in cache
+    assert (f"{format_ms(app.session.splits[-1][1])}  Steam", 14, theme.accent, True) in cache
     # Back to the normal game through the picker's first row.
     post(app, key(pygame.K_r, pygame.KMOD_CTRL))
     assert app.picker.chosen.name is None
