@@ -24,8 +24,10 @@ $(STAMP): pyproject.toml Makefile
 play: install
 	$(BIN)/embedcraft play
 
+# Two workers (the machine's two cores); the tests that share the default world's craft table
+# stay on one worker (see tests/conftest.py).
 test: install e2e-tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # Best effort: without root or apt-get the window test skips and says why.
 e2e-tools:

@@ -177,3 +177,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+            # With pytest-xdist (`make test` runs two workers), these share one worker, so the
+            # craft table is built once rather than once per worker.
+            item.add_marker(pytest.mark.xdist_group("default-table"))

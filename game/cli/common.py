@@ -42,7 +42,7 @@ def craft_table_for(world: World, report: BuildReport) -> tuple:
     """Every pair of reachable elements and what it makes, from the world's cache when it is
     up to date (``reach``, ``map`` and ``route find`` share it), else crafted with a progress bar."""
     bar = ProgressBar("crafting every pair", "pairs")
-    table = craft_table(world, report.cache_dir, progress=bar)
+    table = craft_table(world, report.cache_dir, progress=bar, notify=note)
     bar.close()
     return table
 

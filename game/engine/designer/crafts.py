@@ -23,12 +23,13 @@ __all__ = ["CRAFTS_FILE", "craft_table"]
 CRAFTS_FILE = "crafts.npz"
 
 
-def craft_table(world: World, cache_dir: Path | None = None,
-                progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def craft_table(world: World, cache_dir: Path | None = None, progress: Callable[[int, int], None] | None = None,
+                notify: Callable[[str], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of reachable elements and what it makes, from :func:`reach`.
 
     With ``cache_dir``, the table is read from ``cache_dir/crafts.npz`` when it was made for
-    this world's fingerprint, and otherwise crafted and kept there for the next call.
+    this world's fingerprint, and otherwise crafted and kept there for the next call
+    (``notify`` hears why when it cannot be kept).
     """
     fingerprint = world.fingerprint
     path = cache_dir / CRAFTS_FILE if cache_dir is not None else None
@@ -51,6 +52,7 @@ def craft_table(world: World, cache_dir: Path | None = None,
         np.savez(buffer, pairs=table[0], results=table[1], fingerprint=np.array(fingerprint))
         try:
             atomic_write_bytes(path, buffer.getvalue())
-        except StorageError:
-            pass  # the cache only saves time
+        except StorageError as exc:  # the cache only saves time: say so, and go on
+            if notify is not None:
+                notify(f"{exc}; the craft table will be crafted again next time")
     return table

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..world.embed import unit_rows
 from ..world.rule import hub_penalty, is_variant, rule_space
 from ..world.vocab import fold
 from ..world.world import World
@@ -47,9 +48,7 @@ def explain(world: World, a: str, b: str, top: int = 8) -> tuple[list[Candidate]
         world.vectors, items, replace(settings, hubness=strength))
 
     def cos(v: np.ndarray) -> np.ndarray:
-        q = v[i] + v[j]
-        norm = np.linalg.norm(q)
-        return v @ (q / norm) if norm else np.zeros(len(v))
+        return v @ unit_rows(v[i] + v[j])  # a zero sum gives zeros
 
     c_raw, c_centred, c_space = cos(raw), cos(centred_space), cos(space)
     csls = c_space - penalty

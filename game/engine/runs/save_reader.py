@@ -32,7 +32,7 @@ def read_save(path: str | Path, expect: WorldStamp | None = None, check_crafts: 
         expect: the world the save must belong to; a save of another world is refused.
         check_crafts: check that every craft uses elements made before it and is truly
             marked new, that times never go backwards, and that the speedrun's time and
-            splits are the crafts' own. :func:`~game.engine.verify.verify_save`
+            splits are the crafts' own. :func:`~game.engine.runs.verify.verify_save`
             turns this off and checks the same while replaying, to name the first bad step.
     Raises:
         SaveError: the file is missing, too large, not JSON, of another version or malformed,

@@ -5,7 +5,7 @@ functions only prepare what it works with, so every one is cheap, deterministic 
 
 - :func:`rule_space` centres the vectors (``centre``) before the index is built;
 - :func:`hub_penalty` is the CSLS-style local scaling (``hubness``) subtracted from scores;
-- ``balance`` (applied in :mod:`game.engine.combine`) lowers words close to only one input;
+- ``balance`` (applied in :mod:`game.engine.world.ranking`) lowers words close to only one input;
 - :func:`variant_pairs` lists which words are mere variants of which (``variants``);
 - :func:`embed_text` applies the prompt ``template``.
 """
