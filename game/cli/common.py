@@ -92,14 +92,19 @@ def one_line(c: Combination) -> str:
     return text
 
 
-def non_negative(text: str) -> int:
+def _whole_number(text: str, lo: int, hi: int | None, bounds: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0 or value > 100:
-        raise argparse.ArgumentTypeError("must be between 0 and 100")
+    if value < lo or (hi is not None and value > hi):
+        raise argparse.ArgumentTypeError(f"must be {bounds}")
     return value
+
+
+def non_negative(text: str) -> int:
+    """An argument type: a whole number from 0 to 100 (how many words to show)."""
+    return _whole_number(text, 0, 100, "between 0 and 100")
 
 
 def shown(path: Path) -> str:
@@ -121,13 +126,8 @@ def seconds(text: str) -> float:
 
 
 def positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+    """An argument type: a whole number of at least 1."""
+    return _whole_number(text, 1, None, "at least 1")
 
 
 def note(message: str) -> None:

@@ -57,14 +57,13 @@ def verify_save(world: World, save: SaveFile, source: str | Path) -> Verified:
         raise VerifyError(source, f"the run starts with {', '.join(save.starting)}, "
                                   f"but this world starts with {', '.join(starting)}")
     try:
-        replay(starting, save.crafts, vocab=world.vocab, play_ms=save.play_ms,
-               results=lambda pairs: [made.result for made in world.combine_many(pairs, top=0)])
+        log = replay(starting, save.crafts, vocab=world.vocab, play_ms=save.play_ms,
+                     results=lambda pairs: [made.result for made in world.combine_many(pairs, top=0)])
     except ReplayError as exc:
         raise VerifyError(source, exc.message, exc.step, exc.craft) from exc
-    last = save.crafts[-1].t_ms if save.crafts else 0
     if save.speedrun is not None and save.speedrun.target not in world.vocab:
         raise VerifyError(source, f"the speedrun's target {save.speedrun.target!r} is not an element of this world")
-    return Verified(len(save.crafts), len(save.discoveries), last, save.finished_ms)
+    return Verified(len(save.crafts), len(save.discoveries), log.elapsed_ms, save.finished_ms)
 
 
 def verify_file(world: World, path: str | Path) -> tuple[SaveFile, Verified]:

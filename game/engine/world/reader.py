@@ -22,7 +22,7 @@ from .vocab import (
     Vocabulary,
     fold,
 )
-from .yaml_nodes import NodeReader, kind_of
+from .yaml_nodes import NodeReader
 
 __all__ = ["MAX_FILE_BYTES", "check_vocab", "load_vocab", "override_settings", "parse_vocab"]
 
@@ -336,16 +336,9 @@ class _Parser(NodeReader):
         return True
 
     def recipes(self, node: yaml.Node, resolve: Callable[[str, yaml.Node, str], str | None], banned: set[str]) -> list[Recipe]:
-        if not self.visit(node):
-            return []
-        if isinstance(node, yaml.ScalarNode) and self.scalar(node) is None:
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"recipes must be a list of [A, B, Result] entries, not a {kind_of(node)}")
-            return []
         out: list[Recipe] = []
         seen: dict[tuple[str, str], yaml.Node] = {}
-        for item in node.value:
+        for item in self.sequence(node, "recipes must be a list of [A, B, Result] entries"):
             if not self.visit(item):
                 continue
             if not isinstance(item, yaml.SequenceNode) or len(item.value) != 3:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -113,9 +114,9 @@ class World:
         """Each word's hubness penalty (None when the world has no ``hubness``)."""
         return self.ranker.penalty
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        """SHA-256 over what decides results: the combination rule's version, the vocabulary's
+        """SHA-256 over what decides results (computed once: nothing in a World changes): the combination rule's version, the vocabulary's
         content (elements, embedding texts, recipes, banned words, settings), the vectors and
         model (through the index manifest's hash) and every index setting."""
         manifest = self.index.manifest

@@ -80,16 +80,21 @@ class NodeReader:
             return None
         return value
 
-    def name_list(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
+    def sequence(self, node: yaml.Node, must: str) -> list[yaml.Node]:
+        """The items of a YAML list (none for an empty value); ``must`` ends the error for a
+        node of another kind: "{must}, not a mapping"."""
         if not self.visit(node):
             return []
         if isinstance(node, yaml.ScalarNode) and self.scalar(node) is None:
             return []
         if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"{what} must be a list, not a {kind_of(node)}")
+            self.error(node, f"{must}, not a {kind_of(node)}")
             return []
+        return node.value
+
+    def name_list(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
         out = []
-        for item in node.value:
+        for item in self.sequence(node, f"{what} must be a list"):
             value = self.name(item, f"an entry of {what}")
             if value is not None:
                 out.append((value, item))
