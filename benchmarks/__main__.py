@@ -13,7 +13,7 @@ import time
 
 from .common import machine_summary
 
-BENCHMARKS = ("combine", "batch", "cli", "client", "saves", "quality")  # module benchmarks.bench_NAME, run in this order
+BENCHMARKS = ("combine", "batch", "cli", "client", "saves", "quality", "players")  # module benchmarks.bench_NAME, run in this order
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -23,7 +23,7 @@ from game.paths import DEFAULT_VOCAB, QUALITY_PAIRS
 
 from .common import print_table
 
-PLAIN = dict(template="{}", centre=False, hubness=0.0, balance=0.0, variants="keep")
+PLAIN = dict(template="{}", centre=False, hubness=0.0, balance=0.0, variants="keep", learn_rank=0)
 CONFIGS = [  # one refinement at a time, then the combinations that did best on the tuning pairs
     ("plain rule (baseline)", {}),
     ("template 'the {}'", dict(template="the {}")),
@@ -56,26 +56,28 @@ def main(quick: bool = False) -> None:
     plain = replace(vocab.settings, **PLAIN)
     configs = [c for c in CONFIGS if c[0] in QUICK] if quick else CONFIGS
     chosen = {k: getattr(vocab.settings, k) for k in (*PLAIN, "hubness_k") if getattr(vocab.settings, k) != getattr(plain, k)}
-    print(f"{vocab.name!r}: {len(vocab.elements)} elements; {len(sets[0])} tuning pairs, {len(sets[1])} held-out pairs "
-          "(the first run of a template embeds every word with the model)")
+    print(f"{vocab.name!r}: {len(vocab.elements)} elements, {len(vocab.examples)} examples; evaluation pairs: "
+          + ", ".join(f"{p.stem} {len(s)}" for p, s in zip(QUALITY_PAIRS, sets))
+          + " (the first run of a template embeds every word with the model)")
     rows, results = [], []
     print("this world's settings: " + (", ".join(f"{k}={v}" for k, v in chosen.items()) or "the plain rule"))
-    for label, change in configs + [("this world's settings", None)]:
-        settings = vocab.settings if change is None else replace(plain, **change)
-        scores, shape, seconds = measure(vocab, settings, sets)
+    finals = [("this world without its learned map", replace(vocab.settings, learn_rank=0)),
+              ("this world's settings", vocab.settings)]
+    for label, change in [(label, replace(plain, **change)) for label, change in configs] + finals:
+        scores, shape, seconds = measure(vocab, change, sets)
         results.append((label, scores, shape))
         data = shape.to_json()
-        rows.append([label, f"{scores[0].hit1_rate:.1%}", f"{scores[0].hit5_rate:.1%}", f"{scores[1].hit1_rate:.1%}",
-                     f"{scores[1].hit5_rate:.1%}", shape.distinct, f"{shape.hub_share:.1%} {data['hub']}",
-                     f"{data['variant_share']:.1%}", f"{data['contains_share']:.1%}", f"{seconds:.1f}"])
-    print_table(["settings", "tune@1", "tune@5", "held@1", "held@5", "distinct", "top result", "variant",
+        rows.append([label, *(f"{s.hit1_rate:.1%} / {s.hit5_rate:.1%}" for s in scores), shape.distinct,
+                     f"{shape.hub_share:.1%} {data['hub']}", f"{data['variant_share']:.1%}",
+                     f"{data['contains_share']:.1%}", f"{seconds:.1f}"])
+    print_table(["settings", *(f"{p.stem} @1/@5" for p in QUALITY_PAIRS), "distinct", "top result", "variant",
                  "contains", "s"], rows)
-    base, final = results[0], results[-1]
     print()
-    for k, name in enumerate(("tuning", "held-out")):
-        b, f = base[1][k], final[1][k]
-        print(f"{name} pairs, this world vs plain rule: hit@1 {b.hit1_rate:.1%} -> {f.hit1_rate:.1%} "
-              f"({f.hit1_rate / b.hit1_rate:.2f}x), hit@5 {b.hit5_rate:.1%} -> {f.hit5_rate:.1%} "
-              f"({f.hit5_rate / b.hit5_rate:.2f}x)" if b.hit1_rate and b.hit5_rate else "")
-    print(f"distinct results: {base[2].distinct} -> {final[2].distinct} ({final[2].distinct / base[2].distinct:.2f}x); "
-          f"most frequent result's share: {base[2].hub_share:.1%} -> {final[2].hub_share:.1%}")
+    for (base_label, base), (final_label, final) in (((results[0][0], results[0]), (results[-1][0], results[-1])),
+                                                    ((results[-2][0], results[-2]), (results[-1][0], results[-1]))):
+        print(f"{final_label} vs {base_label}:")
+        for k, path in enumerate(QUALITY_PAIRS):
+            b, f = base[1][k], final[1][k]
+            print(f"  {path.stem}: hit@1 {b.hit1_rate:.1%} -> {f.hit1_rate:.1%}, hit@5 {b.hit5_rate:.1%} -> {f.hit5_rate:.1%}")
+        print(f"  distinct results: {base[2].distinct} -> {final[2].distinct}; "
+              f"most frequent result's share: {base[2].hub_share:.1%} -> {final[2].hub_share:.1%}")

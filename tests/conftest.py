@@ -98,12 +98,13 @@ def tiny_path(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def default_copy(tmp_path_factory) -> Path:
-    """The default vocabulary and its committed vectors, copied so tests never touch vocab/."""
+    """The default vocabulary, its examples, committed vectors and learned map, copied so tests never touch vocab/."""
     folder = tmp_path_factory.mktemp("default")
     shutil.copy(DEFAULT_VOCAB, folder / "default.yaml")
+    shutil.copy(DEFAULT_VOCAB.with_name("default.examples.txt"), folder / "default.examples.txt")
     cache = folder / "default.cache"
     cache.mkdir()
-    for name in ("vectors.npy", "vectors.json"):
+    for name in ("vectors.npy", "vectors.json", "learned.npz", "learned.json"):
         shutil.copy(REPO / "vocab" / "default.cache" / name, cache / name)
     return folder / "default.yaml"
 

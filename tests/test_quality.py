@@ -116,14 +116,23 @@ def test_explain_agrees_with_the_world_and_shows_skipped_variants(tmp_path):
     assert [c.name for c in ranked][:3] == order[:3]
 
 
-def test_default_world_has_every_word_of_its_evaluation_set():
+def test_default_world_has_every_word_of_its_evaluation_sets_and_never_trains_on_them():
     vocab = load_vocab(QUALITY_PAIRS[0].parent.parent.parent / "vocab" / "default.yaml")
-    tune, held = (read_pairs(p) for p in QUALITY_PAIRS)
-    assert len(tune) + len(held) >= 200 and len(held) >= 60
+    sets = [read_pairs(p) for p in QUALITY_PAIRS]
+    assert len(sets) == 3 and all(len(pairs) >= 100 for pairs in sets)
     keys = lambda pairs: {tuple(sorted((p.a.casefold(), p.b.casefold()))) for p in pairs}  # noqa: E731
-    assert not keys(tune) & keys(held), "a held-out pair is also in the tuning set"
-    missing = sorted({n for p in tune + held for n in (p.a, p.b, *p.answers) if n not in vocab})
+    for k, pairs in enumerate(sets):
+        for other in sets[k + 1:]:
+            assert not keys(pairs) & keys(other), "an evaluation pair is in two evaluation files"
+    missing = sorted({n for pairs in sets for p in pairs for n in (p.a, p.b, *p.answers) if n not in vocab})
     assert not missing, f"add these to vocab/default.yaml: {missing}"
+    # The examples teach the learned map: no evaluation pair may be among them.
+    canonical = lambda p: tuple(sorted((vocab.get(p.a).name, vocab.get(p.b).name)))  # noqa: E731
+    taught = {canonical(e) for e in vocab.examples}
+    assert len(vocab.examples) >= 3000
+    for path, pairs in zip(QUALITY_PAIRS, sets):
+        leaked = [p.text for p in pairs if canonical(p) in taught]
+        assert not leaked, f"{path.name} pairs in the examples: {leaked[:5]}"
 
 
 def test_quality_and_why_commands(capsys, tmp_path, default_copy):

@@ -31,10 +31,11 @@ def open_world_for(path: Path, embedder: LazyEmbedder | None = None, settings: l
     ``--set KEY=VALUE`` assignments to try the world with (its own cache is never replaced)."""
     vocab = load_vocab(path)
     tried = override_settings(vocab.settings, settings) if settings else None
-    bar = ProgressBar("embedding", "words")
+    bar, fitting = ProgressBar("embedding", "words"), ProgressBar("fitting the learned map", "epochs")
     world, report = open_world(path, embedder=embedder, notify=note, progress=bar, vocab=vocab, settings=tried,
-                               fallback_cache=cache_root())
+                               fallback_cache=cache_root(), fit_progress=fitting)
     bar.close()
+    fitting.close()
     return world, report
 
 

@@ -15,10 +15,14 @@ from ..engine import EmbedcraftError, check_vocab, load_vocab
 from ..engine.designer.emojis import EmojiSuggester, agreement, same_emoji, write_emoji
 from ..engine.designer.quality import SPREAD_FIRST, evaluate, read_pairs, spread
 from ..engine.designer.reach import reach_from_table, table_depths
+from ..engine.designer.players import simulate
+from ..engine.designer.tune import cross_validate, hardest, without_map
 from ..engine.designer.why import explain
+from ..engine.world.examples import examples_path
 from ..engine.world.embed import LazyEmbedder
 from ..engine.world.vocab import Settings
 from ..paths import DEFAULT_VOCAB, QUALITY_PAIRS, cache_root
+from .progress import ProgressBar
 from .common import (
     craft_table_for,
     describe,
@@ -83,6 +87,19 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     why.add_argument("--top", type=non_negative, default=6, metavar="K", help="words shown per rule (default 6)")
     why.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=set_help)
     why.set_defaults(handler=cmd_vocab_why)
+
+    tune = vocab_commands.add_parser(
+        "tune", help="fit the world's learned map on its examples and show what it changes",
+        description="Measure the learned map by k-fold cross-validation on the world's examples (hit@1 / hit@5 "
+                    "on the examples left out, without and with the map), fit it on every example and store it in "
+                    f"the world's cache, then show the spread over all pairs of the first {SPREAD_FIRST} elements, "
+                    "simulated players and the examples the world still gets most wrong, before and after.")
+    tune.add_argument("path", nargs="?", type=Path, default=DEFAULT_VOCAB, help=path_help())
+    tune.add_argument("--folds", type=_at_least_two, default=5, metavar="K", help="cross-validation folds (default 5)")
+    tune.add_argument("--no-cv", action="store_true", help="skip the cross-validation (only fit and compare)")
+    tune.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=set_help)
+    tune.add_argument("--json", action="store_true", help="print one JSON object")
+    tune.set_defaults(handler=cmd_vocab_tune)
 
     emoji_cmd = vocab_commands.add_parser(
         "emoji", help="suggest emoji for elements that have none",
@@ -198,7 +215,9 @@ def cmd_vocab_why(args: argparse.Namespace) -> int:
           f"nothing_threshold={settings.nothing_threshold}")
     print(f"the best {args.top} words under any rule, ranked under each (" + "; ".join(f"{k} = {v}" for k, v in labels.items())
           + "; gap = |cos(word, A) - cos(word, B)|):")
-    print(f"  {'word':<24} {'cosine':>12} {'centred':>12} {'penalty':>8} {'csls':>12} {'gap':>7} {'final':>12}")
+    learned = world.learned is not None
+    print(f"  {'word':<24} {'cosine':>12} {'centred':>12} " + (f"{'learned':>12} " if learned else "")
+          + f"{'penalty':>8} {'csls':>12} {'gap':>7} {'final':>12}")
 
     def cell(score: float | None, rank: int) -> str:
         return f"{'-':>12}" if score is None or not rank else f"{score:7.4f} #{rank:<3}"
@@ -206,12 +225,75 @@ def cmd_vocab_why(args: argparse.Namespace) -> int:
     for c in candidates:
         label = world.element(c.name).label
         print((f"  {label:<24} {cell(c.cosine, c.ranks['cosine'])} {cell(c.centred, c.ranks['centred'])} "
-               f"{c.penalty:8.4f} {cell(c.csls, c.ranks['csls'])} {c.gap:7.4f} {cell(c.final, c.ranks['final'])}"
+               + (f"{cell(c.learned, c.ranks['learned'])} " if learned else "")
+               + f"{c.penalty:8.4f} {cell(c.csls, c.ranks['csls'])} {c.gap:7.4f} {cell(c.final, c.ranks['final'])}"
                + (f"  {c.note}" if c.note else "")).rstrip())
     if combination.rule == "recipe":
         print(f"a designer recipe makes it {combination.result}, whatever the scores")
     elif combination.rule == "nothing" and settings.nothing_threshold is not None:
         print(f"the best score is below nothing_threshold {settings.nothing_threshold}, so it makes Nothing")
+    return 0
+
+
+def _at_least_two(text: str) -> int:
+    value = non_negative(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError("must be at least 2")
+    return value
+
+
+def cmd_vocab_tune(args: argparse.Namespace) -> int:
+    world, _ = open_world_for(args.path, settings=args.set)  # fits and stores the map when it is stale
+    vocab = world.vocab
+    if not vocab.examples:
+        raise EmbedcraftError(f"{shown(args.path)} has no examples: add `A + B = C | D` lines to "
+                              f"{shown(examples_path(args.path))} or an `examples:` list")
+    if world.learned is None:
+        raise EmbedcraftError("learn_rank is 0, so this world learns nothing from its examples")
+    before = without_map(world)
+    cv = None
+    if not args.no_cv:
+        bar = ProgressBar(f"cross-validating ({args.folds} folds)", "epochs")
+        cv = cross_validate(world, args.folds, bar)
+        bar.close()
+    shapes = [spread(w) for w in (before, world)]
+    players = [simulate(w) for w in (before, world)]
+    hard = hardest(world)
+    if args.json:
+        print(json.dumps({
+            "world": vocab.name, "examples": len(vocab.examples), "rank": world.learned.rank,
+            "cv": None if cv is None else {"folds": cv.folds, "before": cv.before.to_json(),
+                                           "after": {str(e): dict(zip(("hit1", "hit5"), map(lambda r: round(r, 4), cv.rates(e))))
+                                                     for e in cv.after}},
+            "spread": {"before": shapes[0].to_json(), "after": shapes[1].to_json()},
+            "players": {"before": players[0].to_json(), "after": players[1].to_json()},
+            "hardest": [{"example": f"{h.example.a} + {h.example.b} = {' | '.join(h.example.answers)}",
+                         "got": h.got, "rank": h.rank} for h in hard]}, ensure_ascii=False))
+        return 0
+    print(f"{vocab.name!r}: {len(vocab.elements)} elements, {len(vocab.examples)} examples; learned map of rank "
+          f"{world.learned.rank} ({vocab.settings.learn_epochs} epochs, decay {vocab.settings.learn_decay:g}, "
+          f"temperature {vocab.settings.learn_temperature:g})")
+    if cv is not None:
+        b = cv.before
+        print(f"held-out examples ({cv.folds}-fold): without the map hit@1 {b.hit1_rate:.1%} hit@5 {b.hit5_rate:.1%}")
+        for epoch in sorted(cv.after):
+            h1, h5 = cv.rates(epoch)
+            mark = "  <- best" if epoch == cv.best_epoch and len(cv.after) > 1 else ""
+            print(f"  with the map after {epoch:>5} epochs: hit@1 {h1:.1%} hit@5 {h5:.1%}{mark}")
+    print(f"all {shapes[0].pairs} pairs of the first {shapes[0].elements} elements:")
+    for label, shape in zip(("without the map", "with the map"), shapes):
+        data = shape.to_json()
+        print(f"  {label:<16} {shape.distinct} distinct results, most frequent {data['hub']} {shape.hub_share:.1%}")
+    print(f"simulated players ({players[0].players} players, {players[0].crafts} random untried pairs each):")
+    for label, report in zip(("without the map", "with the map"), players):
+        top = ", ".join(f"{name} {share:.1%}" for name, share in report.top())
+        print(f"  {label:<16} {report.mean_found:.1f} elements found, {report.new_share:.2f} new per craft; top: {top}")
+    print(f"the {len(hard)} examples the world still gets most wrong (rank of the first accepted answer):")
+    for h in hard:
+        where = f"{shown(Path(h.example.source))}:{h.example.line}"
+        rank = f"#{h.rank}" if h.rank else "not in the best 50"
+        print(f"  {where}: {h.example.a} + {h.example.b} = {' | '.join(h.example.answers)}  -> "
+              f"{h.got or 'Nothing'} ({rank})")
     return 0
 
 

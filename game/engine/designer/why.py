@@ -22,10 +22,11 @@ class Candidate:
     cosine: float  # the model's own vectors
     centred: float  # after subtracting the vocabulary mean
     penalty: float  # CSLS hubness penalty at the world's strength (or 1.0 when the world has none)
-    csls: float  # the world's space (centred or not, as it sets) less the hubness penalty
+    learned: float | None  # cosine in the world's learned space (None when the world has no learned map)
+    csls: float  # the world's space (centred or not, learned or not, as it sets) less the hubness penalty
     gap: float  # |cos(word, a) - cos(word, b)| in the world's space; the world's rule subtracts balance x gap
     final: float | None  # the world's own rule; None when it skips this word
-    ranks: dict[str, int]  # "cosine", "centred", "csls", "final" -> rank
+    ranks: dict[str, int]  # "cosine", "centred", "learned", "csls", "final" -> rank
     note: str  # why the world skips it, if it does
 
 
@@ -33,7 +34,7 @@ def explain(world: World, a: str, b: str, top: int = 8) -> tuple[list[Candidate]
     """The best ``top`` words for ``a + b`` under each rule, exactly (every indexed word).
 
     Rules: ``cosine`` (plain sum, nearest word), ``centred`` (vectors minus their mean),
-    ``csls`` (centred as the world sets it, minus the hubness penalty) and ``final`` (the world's
+    ``learned`` (cosine in the space of the world's learned map, when it has one), ``csls`` (centred as the world sets it, minus the hubness penalty) and ``final`` (the world's
     settings, with variant exclusion). Returns the candidates and a label for each rule.
     """
     vocab = world.vocab
@@ -67,6 +68,8 @@ def explain(world: World, a: str, b: str, top: int = 8) -> tuple[list[Candidate]
                 excluded[k] = True
                 notes[k] = f"skipped: a variant of an input (variants: {settings.variants})"
     columns = {"cosine": (c_raw, skip), "centred": (c_centred, skip), "csls": (csls, skip), "final": (final, excluded)}
+    if world.learned is not None:
+        columns = {"cosine": columns["cosine"], "centred": columns["centred"], "learned": (c_space, skip), **columns}
     ranks: dict[str, dict[int, int]] = {}
     shown: dict[int, None] = {}
     for rule, (score, hidden) in columns.items():
@@ -77,11 +80,14 @@ def explain(world: World, a: str, b: str, top: int = 8) -> tuple[list[Candidate]
             shown.setdefault(k)
     out = []
     for k in shown:
-        out.append(Candidate(names[k], float(c_raw[k]), float(c_centred[k]), float(penalty[k]), float(csls[k]), float(gap[k]),
+        out.append(Candidate(names[k], float(c_raw[k]), float(c_centred[k]), float(penalty[k]),
+                             float(c_space[k]) if world.learned is not None else None, float(csls[k]), float(gap[k]),
                              None if excluded[k] else float(final[k]),
                              {rule: ranks[rule].get(k, 0) for rule in columns}, notes.get(k, "")))
     out.sort(key=lambda c: (c.ranks["final"] or 10**9, c.ranks["cosine"]))
     labels = {"cosine": "plain cosine", "centred": "centred cosine",
+              **({"learned": f"learned map (rank {world.learned.rank}, {len(vocab.examples)} examples)"}
+                 if world.learned is not None else {}),
               "csls": f"CSLS (hubness {strength:g}, k={settings.hubness_k})", "final": "this world's rule" + (f" (balance {settings.balance:g})" if settings.balance else "")}
     return out, labels
 

@@ -25,9 +25,10 @@ from .index import (
     auto_trees,
     vectors_hash,
 )
+from .learned import MAP_VERSION, ExampleSet, FitOptions, LearnedMap, fit_map
 from .reader import load_vocab
 from .rule import HUB_SAMPLE, embed_text, hub_penalty, rule_space
-from .vocab import Settings, Vocabulary
+from .vocab import Settings, Vocabulary, fold
 from .world import World
 
 __all__ = ["BuildReport", "open_world", "cache_dir_for", "per_file_name"]
@@ -78,6 +79,7 @@ def open_world(
     fallback_cache: Path | None = None,
     vocab: Vocabulary | None = None,
     settings: Settings | None = None,
+    fit_progress: Progress | None = None,
 ) -> tuple[World, BuildReport]:
     """Load the world in the vocabulary file ``path``, embedding and indexing what is missing.
 
@@ -86,6 +88,8 @@ def open_world(
         embedder: defaults to the packaged MiniLM model, loaded only if a word lacks a vector.
         notify: receives one-line messages about rebuilds ("building the index...").
         progress: receives ``(done, total)`` while words are embedded.
+        fit_progress: receives ``(epoch, epochs)`` while the learned map is fitted (when its
+            examples, vectors or settings changed).
         cache_dir: where vectors and the index live; defaults to :func:`cache_dir_for`.
         fallback_cache: the folder :func:`cache_dir_for` falls back to for a vocabulary whose
             folder cannot be written.
@@ -117,6 +121,9 @@ def open_world(
     banned = set(vocab.banned)
     items = [i for i, e in enumerate(vocab.elements) if e.name not in banned]
     vectors = rule_space(raw, items, settings)
+    learned = _cached_map(vectors_folder, vocab, embedder.model_id, texts, vectors, items, say, fit_progress)
+    if learned is not None:
+        vectors = learned.apply(vectors)
     trees = settings.trees or auto_trees(len(items))
     expected = IndexManifest(
         format_version=INDEX_FORMAT_VERSION,
@@ -142,7 +149,7 @@ def open_world(
             index.save(ann_path, manifest_path)
         except StorageError as exc:
             say(f"{exc}; the index is kept in memory only")
-    world = World(vocab, vectors, index, items, raw=raw, penalty=_cached_penalty(folder, expected, vectors, items,
+    world = World(vocab, vectors, index, items, raw=raw, learned=learned, penalty=_cached_penalty(folder, expected, vectors, items,
                                                                           settings, say))
     return world, BuildReport(embedded, bool(reason), reason, folder)
 
@@ -173,6 +180,67 @@ def _cached_penalty(folder: Path, manifest: IndexManifest, vectors, items: list[
     except StorageError as exc:
         say(f"{exc}; the hubness penalty is computed again next time")
     return penalty
+
+
+def fit_options(settings: Settings) -> FitOptions:
+    """How a world with these settings fits its map."""
+    return FitOptions(rank=settings.learn_rank, decay=settings.learn_decay, epochs=settings.learn_epochs,
+                      temperature=settings.learn_temperature, seed=settings.seed)
+
+
+def example_set(vocab: Vocabulary, examples=None) -> ExampleSet:
+    """``examples`` (default: all of the world's) as element positions."""
+    chosen = vocab.examples if examples is None else examples
+    pairs = np.array([(vocab.index_of(e.a), vocab.index_of(e.b)) for e in chosen], dtype=np.int64).reshape(-1, 2)
+    return ExampleSet(pairs, tuple(tuple(vocab.index_of(n) for n in e.answers) for e in chosen))
+
+
+def map_key(vocab: Vocabulary, model_id: str, texts: list[str], vectors: np.ndarray, options: FitOptions,
+            examples=None) -> str:
+    """What a learned map is fitted from: the rule's vectors (before the map), the examples and the options."""
+    chosen = vocab.examples if examples is None else examples
+    canon = [MAP_VERSION, vectors_hash(model_id, texts, vectors), sorted(vocab.banned), asdict(options),
+             [[fold(e.a), fold(e.b), [fold(n) for n in e.answers]] for e in chosen]]
+    return hashlib.sha256(json.dumps(canon, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _cached_map(folder: Path, vocab: Vocabulary, model_id: str, texts: list[str], vectors: np.ndarray,
+                items: list[int], say: Notify, progress: Progress | None) -> LearnedMap | None:
+    """The world's learned map from ``folder/learned.npz`` when its manifest says it was fitted
+    from exactly these vectors, examples and settings and its bytes match the manifest's
+    digest; otherwise fitted again (and stored). None when the world learns nothing."""
+    options = fit_options(vocab.settings)
+    if not vocab.examples or options.rank <= 0:
+        return None
+    key = map_key(vocab, model_id, texts, vectors, options)
+    path, manifest_path = folder / "learned.npz", folder / "learned.json"
+    reason = "no learned map yet"
+    try:
+        manifest = json.loads(manifest_path.read_text("utf-8"))
+        data = path.read_bytes()
+        if not isinstance(manifest, dict) or manifest.get("key") != key:
+            reason = "it was fitted from other examples, vectors or settings"
+        elif hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
+            reason = "its bytes do not match the digest in learned.json (damaged)"
+        else:
+            return LearnedMap.from_bytes(data, vectors.shape[1])
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as exc:
+        reason = f"it cannot be read ({exc})"
+    if reason != "no learned map yet":
+        say(f"the learned map in {folder} cannot be used: {reason}; fitting it again")
+    say(f"fitting the learned map on {len(vocab.examples)} examples (rank {options.rank}, {options.epochs} epochs)...")
+    learned = fit_map(vectors, items, example_set(vocab), options, progress)
+    data = learned.to_bytes()
+    try:
+        atomic_write_bytes(path, data)
+        atomic_write_text(manifest_path, json.dumps({
+            "format_version": MAP_VERSION, "key": key, "sha256": hashlib.sha256(data).hexdigest(),
+            "rank": options.rank, "examples": len(vocab.examples)}, indent=1) + "\n")
+    except StorageError as exc:
+        say(f"{exc}; the learned map is fitted again next time")
+    return learned
 
 
 def _short_hash(text: str) -> str:

@@ -22,12 +22,14 @@ from .vocab import (
     Vocabulary,
     fold,
 )
+from .examples import MAX_EXAMPLES_BYTES, examples_path, file_lines, lookup_for, read_examples
 from .yaml_nodes import NodeReader
 
 __all__ = ["MAX_FILE_BYTES", "check_vocab", "load_vocab", "override_settings", "parse_vocab"]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-_TOP_KEYS = ("format_version", "name", "description", "starting", "elements", "recipes", "banned", "settings")
+_TOP_KEYS = ("format_version", "name", "description", "starting", "elements", "recipes", "banned", "settings",
+             "examples")
 _ELEMENT_KEYS = ("emoji", "aliases", "tags", "description", "embed")
 _TEXT_SETTINGS = ("template", "variants")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml composes the same nodes (and marks) 5x faster
@@ -98,7 +100,30 @@ def _parse_file(path: Path) -> tuple[Vocabulary | None, list[VocabError]]:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [VocabError(path, line, col, "not valid UTF-8 text")]
-    return parse_vocab(text, path)
+    vocab, errors = parse_vocab(text, path)
+    if vocab is None:
+        return vocab, errors
+    return _with_sibling_examples(vocab, examples_path(path))
+
+
+def _with_sibling_examples(vocab: Vocabulary, path: Path) -> tuple[Vocabulary | None, list[VocabError]]:
+    """``vocab`` with the examples of its sibling ``NAME.examples.txt`` added, when there is one."""
+    try:
+        if path.stat().st_size > MAX_EXAMPLES_BYTES:
+            return None, [VocabError(path, 1, 1, f"larger than {MAX_EXAMPLES_BYTES} bytes")]
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return vocab, []
+    except UnicodeDecodeError:
+        return None, [VocabError(path, 1, 1, "not valid UTF-8 text")]
+    except OSError as exc:
+        return None, [VocabError(path, 1, 1, f"cannot read: {exc.strerror or exc}")]
+    seen = {tuple(sorted((fold(e.a), fold(e.b)))): f"{Path(e.source).name}:{e.line}" for e in vocab.examples}
+    found, errors = read_examples(file_lines(text), path, lookup_for(list(vocab.elements)),
+                                  [e.name for e in vocab.elements], set(vocab.banned), seen)
+    if errors:
+        return None, errors
+    return replace(vocab, examples=vocab.examples + tuple(found)), []
 
 
 def parse_vocab(text: str, path: str | Path = "<string>") -> tuple[Vocabulary | None, list[VocabError]]:
@@ -197,6 +222,18 @@ class _Parser(NodeReader):
 
         recipes = self.recipes(keys["recipes"][1], resolve, set(banned)) if "recipes" in keys else []
 
+        examples = []
+        if "examples" in keys and elements:
+            lines = []
+            for item in self.sequence(keys["examples"][1], "examples must be a list of 'A + B = C' lines"):
+                text = self.string(item, "an example")
+                if text is not None:
+                    quoted = 1 if getattr(item, "style", None) in ("'", '"') else 0
+                    lines.append((text, item.start_mark.line + 1, item.start_mark.column + 1 + quoted))
+            examples, problems = read_examples(lines, self.path, lookup_for(elements), [e.name for e in elements],
+                                               set(banned), {})
+            self.errors.extend(problems)
+
         if elements and len(set(banned)) >= len(elements):
             self.error(keys["banned"][1], "every element is banned, so no pair could make anything")
         if self.errors:
@@ -208,6 +245,7 @@ class _Parser(NodeReader):
             recipes=tuple(recipes),
             banned=tuple(banned),
             settings=settings,
+            examples=tuple(examples),
             description=description,
             path=self.path,
             format_version=FORMAT_VERSION,
@@ -227,6 +265,10 @@ class _Parser(NodeReader):
             "hubness": (float, 0.0, 2.0),
             "hubness_k": (int, 1, 1000),
             "balance": (float, 0.0, 1.0),
+            "learn_rank": (int, 0, 384),
+            "learn_decay": (float, 0.0, 10.0),
+            "learn_epochs": (int, 1, 100_000),
+            "learn_temperature": (float, 0.1, 1000.0),
         }
         for key, (_, value_node) in keys.items():
             what = f"settings.{key}"

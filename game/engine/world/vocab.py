@@ -17,6 +17,8 @@ __all__ = [
     "NOTHING",
     "Element",
     "Recipe",
+    "Example",
+    "LEARN_SETTINGS",
     "Settings",
     "VARIANT_MODES",
     "Vocabulary",
@@ -87,6 +89,20 @@ class Recipe:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A designer's example: ``a + b`` should make one of ``answers`` (the first is the best).
+
+    Examples teach the world's learned map (recipes force an exact answer instead). ``source``
+    and ``line`` say where it was written, for messages."""
+
+    a: str
+    b: str
+    answers: tuple[str, ...]
+    source: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Engine settings a world may set; every one of them can change results, so all of them
     are part of :meth:`Vocabulary.content_hash` (and so of every save's world fingerprint).
@@ -112,6 +128,16 @@ class Settings:
             ``"keep"`` (none), ``"stem"`` (the same word up to plural, spaces and hyphens:
             Stone/Stones, Fire Place/Fireplace), ``"word"`` (also any result that
             contains an input as a whole word: Steam -> Steam Locomotive).
+        learn_rank: the rank of the learned map's correction ``W = I + A·Bᵀ`` fitted on the
+            world's examples (:mod:`~game.engine.world.learned`); 0 = no map. Ignored when
+            the world has no examples.
+        learn_decay: weight decay toward the identity while fitting (larger = closer to the
+            model's own space).
+        learn_epochs: full passes over the examples.
+        learn_temperature: the softmax temperature the examples are fitted with.
+
+    The ``learn_*`` settings change results only through the map, whose digest is part of the
+    world's fingerprint, so they are left out of :meth:`Vocabulary.content_hash`.
     """
 
     nothing_threshold: float | None = None
@@ -124,8 +150,13 @@ class Settings:
     hubness_k: int = 10
     balance: float = 0.0
     variants: str = "keep"
+    learn_rank: int = 32
+    learn_decay: float = 1e-3
+    learn_epochs: int = 200
+    learn_temperature: float = 20.0
 
 
+LEARN_SETTINGS = ("learn_rank", "learn_decay", "learn_epochs", "learn_temperature")
 VARIANT_MODES = ("keep", "stem", "word")
 
 
@@ -139,6 +170,7 @@ class Vocabulary:
     recipes: tuple[Recipe, ...] = ()
     banned: tuple[str, ...] = ()
     settings: Settings = Settings()
+    examples: tuple[Example, ...] = ()
     description: str = ""
     path: Path | None = None
     format_version: int = FORMAT_VERSION
@@ -180,7 +212,7 @@ class Vocabulary:
             "starting": list(self.starting),
             "recipes": sorted(sorted([fold(r.a), fold(r.b)]) + [r.result] for r in self.recipes),
             "banned": sorted(self.banned),
-            "settings": asdict(self.settings),
+            "settings": {k: v for k, v in asdict(self.settings).items() if k not in LEARN_SETTINGS},
         }
         blob = json.dumps(canon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()

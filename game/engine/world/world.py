@@ -18,6 +18,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .index import AnnIndex
+from .learned import LearnedMap
 from .ranking import SCORE_DECIMALS, Ranker
 from .vocab import NOTHING, Element, Vocabulary
 
@@ -72,7 +73,8 @@ class World:
     """
 
     def __init__(self, vocab: Vocabulary, vectors: np.ndarray, index: AnnIndex, items: Sequence[int],
-                 raw: np.ndarray | None = None, penalty: np.ndarray | None = None) -> None:
+                 raw: np.ndarray | None = None, penalty: np.ndarray | None = None,
+                 learned: LearnedMap | None = None) -> None:
         """
         Args:
             vocab: the validated vocabulary.
@@ -83,10 +85,12 @@ class World:
             raw: the model's own vectors, before any centring (default: ``vectors``).
             penalty: :func:`rule.hub_penalty` of these vectors and settings, when the caller
                 has it cached (default: computed here).
+            learned: the learned map ``vectors`` were mapped with (None: the model's space).
         """
         self.vocab = vocab
         self.vectors = vectors
         self.raw_vectors = vectors if raw is None else raw
+        self.learned = learned
         self.index = index
         self.ranker = Ranker([e.name for e in vocab.elements], vectors, index, items, vocab.settings, penalty)
         self._recipes = {
@@ -118,10 +122,12 @@ class World:
     def fingerprint(self) -> str:
         """SHA-256 over what decides results (computed once: nothing in a World changes): the combination rule's version, the vocabulary's
         content (elements, embedding texts, recipes, banned words, settings), the vectors and
-        model (through the index manifest's hash) and every index setting."""
+        model (through the index manifest's hash), every index setting and the learned map's bytes."""
         manifest = self.index.manifest
         parts = [RULE_VERSION, self.vocab.content_hash(), manifest.vocab_hash, manifest.model_id, manifest.metric,
                  manifest.trees, manifest.search_k, manifest.seed]
+        if self.learned is not None:  # worlds without a map keep the fingerprint they had before maps existed
+            parts.append(["learned", self.learned.digest()])
         return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
     @property

@@ -1,0 +1,198 @@
+"""A world taught by examples: reading them, fitting the learned map, caching it, trusting it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import REPO, TINY, FakeEmbedder, write
+from game.engine import open_world
+from game.engine.errors import VocabError
+from game.engine.world.embed import unit_rows
+from game.engine.world.learned import ExampleSet, FitOptions, LearnedMap, example_loss, fit_map
+from game.engine.world.reader import check_vocab, load_vocab
+
+LEARN = "settings:\n  learn_rank: 4\n  learn_epochs: 40\n  learn_temperature: 10\n"
+EXAMPLES = """\
+# what the designer says these pairs make
+Water + Fire = Steam
+Water + Earth = Mud
+Fire + Earth = Lava | Stone
+Wind + Earth = Dust
+Water + Wind = Rain
+Lava + Water = Stone | Steam
+Dust + Water = Mud
+"""
+
+
+def taught(tmp_path, examples: str = EXAMPLES, extra: str = LEARN):
+    path = write(tmp_path / "tiny.yaml", TINY + extra)
+    write(tmp_path / "tiny.examples.txt", examples)
+    return path
+
+
+# ---------------------------------------------------------------- reading examples
+def test_sibling_file_and_section_are_both_read(tmp_path):
+    path = taught(tmp_path, extra=LEARN + "examples:\n  - Steam + Fire = Lava\n")
+    vocab = load_vocab(path)
+    assert [(e.a, e.b, e.answers) for e in vocab.examples][:2] == [("Steam", "Fire", ("Lava",)),
+                                                                    ("Water", "Fire", ("Steam",))]
+    assert len(vocab.examples) == 8
+    assert vocab.examples[1].line == 2 and vocab.examples[1].source.endswith("tiny.examples.txt")
+
+
+def test_unknown_names_are_reported_with_file_line_and_column(tmp_path):
+    path = taught(tmp_path, examples="Water + Fire = Steam\nWater +  Fyre = Steam | Mudd\n")
+    errors = check_vocab(path)
+    assert [str(e) for e in errors] == [
+        f"{tmp_path / 'tiny.examples.txt'}:2:10: unknown element 'Fyre' (did you mean 'Fire'?)",
+        f"{tmp_path / 'tiny.examples.txt'}:2:25: unknown element 'Mudd' (did you mean 'Mud'?)",
+    ]
+    with pytest.raises(VocabError):
+        load_vocab(path)
+
+
+@pytest.mark.parametrize("line, problem", [
+    ("Water + Fire = Water", "an answer is one of the inputs"),
+    ("Water + Fire", "expected `A + B = C`"),
+    ("Fire + Water = Rain", "is already given at tiny.examples.txt:1"),
+    ("Water + Fire = Steam = Mud", "expected `A + B = C`"),
+])
+def test_bad_example_lines_are_refused(tmp_path, line, problem):
+    path = taught(tmp_path, examples=f"Water + Fire = Steam\n{line}\n" if "already" in problem else f"{line}\n")
+    errors = check_vocab(path)
+    assert len(errors) == 1 and problem in errors[0].message, errors
+
+
+def test_a_banned_answer_and_a_section_entry_are_located(tmp_path):
+    path = write(tmp_path / "tiny.yaml", TINY + "banned: [Dust]\nexamples:\n  - Wind + Earth = Dust\n  - 'Fire + Rock = Lava'\n")
+    errors = check_vocab(path)
+    first = path.read_text().splitlines().index("  - Wind + Earth = Dust") + 1
+    assert [(e.line, e.col) for e in errors] == [(first, 20), (first + 1, 13)], errors
+    assert "banned" in errors[0].message and "unknown element 'Rock'" in errors[1].message
+
+
+# ---------------------------------------------------------------- fitting
+def small_problem(seed: int = 0):
+    rng = np.random.default_rng(seed)
+    x = unit_rows(rng.normal(size=(30, 8)))
+    pairs = np.array([[i, (i + 7) % 30] for i in range(12)], dtype=np.int64)
+    answers = tuple((int((i * 5 + 3) % 30),) if (i * 5 + 3) % 30 not in p else (29,) for i, p in enumerate(pairs))
+    return x, ExampleSet(pairs, answers)
+
+
+def test_gradients_match_finite_differences():
+    x, examples = small_problem()
+    rng = np.random.default_rng(1)
+    learned = LearnedMap(rng.normal(size=(8, 3)) * 0.3, rng.normal(size=(8, 3)) * 0.3)
+    options = FitOptions(rank=3, decay=0.01, temperature=5.0)
+    _, grad_a, grad_b = example_loss(x, range(30), examples, learned, options)
+    eps = 1e-6
+    for name, grad in (("a", grad_a), ("b", grad_b)):
+        for i, j in [(0, 0), (3, 1), (7, 2)]:
+            parts = {"a": learned.a.copy(), "b": learned.b.copy()}
+            parts[name][i, j] += eps
+            up = example_loss(x, range(30), examples, LearnedMap(parts["a"], parts["b"]), options)[0]
+            parts[name][i, j] -= 2 * eps
+            down = example_loss(x, range(30), examples, LearnedMap(parts["a"], parts["b"]), options)[0]
+            assert (up - down) / (2 * eps) == pytest.approx(grad[i, j], abs=1e-7)
+
+
+def test_fitting_lowers_the_loss_and_gives_the_same_bytes_twice():
+    x, examples = small_problem()
+    options = FitOptions(rank=3, decay=1e-3, epochs=60, temperature=5.0)
+    identity = LearnedMap(np.zeros((8, 3)), np.zeros((8, 3)))
+    fitted = fit_map(x, range(30), examples, options)
+    before = example_loss(x, range(30), examples, identity, options)[0]
+    after = example_loss(x, range(30), examples, fitted, options)[0]
+    assert after < 0.7 * before
+    assert fit_map(x, range(30), examples, options).digest() == fitted.digest()
+    mapped = fitted.apply(x)
+    assert mapped.dtype == np.float32 and np.allclose(np.linalg.norm(mapped, axis=1), 1.0, atol=1e-6)
+
+
+def test_a_map_file_of_the_wrong_shape_is_refused():
+    good = LearnedMap(np.zeros((8, 2)), np.ones((8, 2)))
+    assert LearnedMap.from_bytes(good.to_bytes(), 8).digest() == good.digest()
+    with pytest.raises(ValueError, match="expected"):
+        LearnedMap.from_bytes(good.to_bytes(), 16)
+
+
+# ---------------------------------------------------------------- the map in a world
+def test_the_map_teaches_the_world_and_is_cached(tmp_path):
+    path = taught(tmp_path)
+    plain, _ = open_world(path, embedder=FakeEmbedder(), settings=load_vocab(path).settings.__class__(
+        **{**load_vocab(path).settings.__dict__, "learn_rank": 0}))
+    said: list[str] = []
+    world, _ = open_world(path, embedder=FakeEmbedder(), notify=said.append)
+    assert plain.learned is None and world.learned is not None and world.learned.rank == 4
+    assert any("fitting the learned map on 7 examples" in m for m in said)
+    hits = lambda w: sum(w.combine(e.a, e.b).result in e.answers for e in w.vocab.examples)  # noqa: E731
+    assert hits(world) > hits(plain)
+    assert world.fingerprint != plain.fingerprint
+    manifest = json.loads((tmp_path / "tiny.cache" / "learned.json").read_text())
+    assert manifest["rank"] == 4 and manifest["examples"] == 7
+    said.clear()
+    again, _ = open_world(path, embedder=FakeEmbedder(), notify=said.append)
+    assert not any("fitting" in m for m in said) and again.fingerprint == world.fingerprint
+
+
+def test_a_world_without_examples_keeps_its_fingerprint(tmp_path):
+    bare = write(tmp_path / "a" / "tiny.yaml", TINY)
+    off = write(tmp_path / "b" / "tiny.yaml", TINY + "settings:\n  learn_rank: 0\n")
+    write(tmp_path / "b" / "tiny.examples.txt", EXAMPLES)
+    first, _ = open_world(bare, embedder=FakeEmbedder())
+    second, _ = open_world(off, embedder=FakeEmbedder())
+    assert first.learned is None and second.learned is None
+    assert first.fingerprint == second.fingerprint
+
+
+def test_a_damaged_map_is_refitted_never_trusted(tmp_path):
+    path = taught(tmp_path)
+    world, _ = open_world(path, embedder=FakeEmbedder())
+    stored = tmp_path / "tiny.cache" / "learned.npz"
+    data = bytearray(stored.read_bytes())
+    data[-40] ^= 0xFF
+    stored.write_bytes(bytes(data))
+    said: list[str] = []
+    again, _ = open_world(path, embedder=FakeEmbedder(), notify=said.append)
+    assert any("do not match the digest" in m for m in said), said
+    assert again.fingerprint == world.fingerprint  # refitted to the same bytes
+
+
+def test_changed_examples_refit_the_map(tmp_path):
+    path = taught(tmp_path)
+    world, _ = open_world(path, embedder=FakeEmbedder())
+    write(tmp_path / "tiny.examples.txt", EXAMPLES + "Stone + Fire = Lava\n")
+    said: list[str] = []
+    again, _ = open_world(path, embedder=FakeEmbedder(), notify=said.append)
+    assert any("fitted from other examples" in m for m in said), said
+    assert again.fingerprint != world.fingerprint
+
+
+def test_batch_and_single_answers_agree_with_the_map_on(tmp_path):
+    path = taught(tmp_path)
+    world, _ = open_world(path, embedder=FakeEmbedder())
+    n = len(world.elements)
+    a, b = np.triu_indices(n)
+    pairs = np.stack([a, b], axis=1)
+    batch, _ = world.results(pairs)
+    names = [e.name for e in world.elements]
+    single = [world.combine(names[i], names[j]).result for i, j in pairs.tolist()]
+    assert [names[r] if r >= 0 else None for r in batch.tolist()] == single
+
+
+def test_playing_with_a_learned_map_never_imports_torch(tmp_path):
+    path = taught(tmp_path)
+    open_world(path, embedder=FakeEmbedder())  # fit once, with the fake model
+    code = ("import sys; from game.engine import open_world; from conftest import FakeEmbedder; "
+            f"w, _ = open_world({str(path)!r}, embedder=FakeEmbedder()); w.combine('Water', 'Fire'); "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO / "tests", capture_output=True, text=True,
+                         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
