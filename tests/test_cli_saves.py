@@ -11,7 +11,7 @@ from conftest import write
 from test_cli import cli, run
 
 # Designer recipes make all but the third craft, so the route stays valid when the vectors change.
-ROUTE = "# to Glass\nWater + Fire = Steam\nEarth + Water = Mud\nEarth + Mud = Sand\nSand + Fire = Glass\nWind + Water\n"
+ROUTE = "# to Glass\nWater + Fire = Steam\nEarth + Wind = Dust\nEarth + Dust = Sand\nSand + Fire = Glass\nWind + Water\n"
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def honest(tmp_path, capsys, default_copy):
         craft["t_ms"] = 1500 * (k + 1)
     data["play_ms"] = 9000
     data["speedrun"] = {"target": "Glass", "pauses": 0, "finished_ms": 6000,
-                        "splits": [{"name": n, "t_ms": t} for n, t in (("Steam", 1500), ("Mud", 3000),
+                        "splits": [{"name": n, "t_ms": t} for n, t in (("Steam", 1500), ("Dust", 3000),
                                                                        ("Sand", 4500), ("Glass", 6000))]}
     save.write_text(json.dumps(data, indent=1), encoding="utf-8")
     return save
@@ -46,7 +46,7 @@ def tamper(path, change):
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda d: d["crafts"][2].update(result="Cloud"), "craft 3 (Earth + Mud = Cloud): this world makes Sand, "
+    (lambda d: d["crafts"][2].update(result="Cloud"), "craft 3 (Earth + Dust = Cloud): this world makes Sand, "
                                                       "the save says Cloud"),
     (lambda d: d["crafts"][4].update(result=None, new=False), "craft 5 (Wind + Water = Nothing): this world makes Rain"),
     (lambda d: d["crafts"][3].update(a="Lava"), "craft 4 (Lava + Fire = Glass): 'Lava' has not been discovered yet"),
@@ -83,7 +83,7 @@ def test_show_export_and_route_round_trip(capsys, tmp_path, honest, default_copy
     route = tmp_path / "exported.txt"
     code, _, err = run(capsys, "save", "export", str(honest), "--route", "--out", str(route))
     assert code == 0 and "wrote 5 crafts" in err
-    assert "Earth + Mud = Sand" in route.read_text(encoding="utf-8")
+    assert "Earth + Dust = Sand" in route.read_text(encoding="utf-8")
     again = tmp_path / "again.json"
     code, _, _ = run(capsys, "route", "run", str(route), "--vocab", str(default_copy), "--save", str(again))
     assert code == 0

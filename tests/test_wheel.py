@@ -32,10 +32,13 @@ def installed(tmp_path_factory) -> Path:
     assert build.returncode == 0, build.stderr[-2000:]
     (wheel,) = (root / "dist").glob("embedcraft-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for shipped in ("game/vocab/default.yaml", "game/vocab/default.cache/vectors.npy", "game/assets/fonts/OFL.txt",
-                    "game/assets/sounds/discover.wav", "game/quality/heldout.txt"):
+    for shipped in ("game/vocab/default.yaml", "game/vocab/default.examples.txt", "game/vocab/default.cache/vectors.npy",
+                    "game/vocab/default.cache/learned.npz", "game/vocab/default.cache/learned.json",
+                    "game/assets/fonts/OFL.txt", "game/assets/sounds/discover.wav", "game/quality/heldout2.txt"):
         assert shipped in names, f"{shipped} is not in the wheel"
-    assert not [n for n in names if n.endswith((".ann", ".npz"))], "built caches leaked into the wheel"
+    # The committed learned map ships (fitting it takes a minute); built caches never do.
+    assert not [n for n in names if n.endswith((".ann", ".npz")) and not n.endswith("learned.npz")], \
+        "built caches leaked into the wheel"
 
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)

@@ -13,16 +13,15 @@ import yaml
 
 from ..engine import EmbedcraftError, check_vocab, load_vocab
 from ..engine.designer.emojis import EmojiSuggester, agreement, same_emoji, write_emoji
+from ..engine.designer.players import simulate
 from ..engine.designer.quality import SPREAD_FIRST, evaluate, read_pairs, spread
 from ..engine.designer.reach import reach_from_table, table_depths
-from ..engine.designer.players import simulate
 from ..engine.designer.tune import cross_validate, hardest, without_map
 from ..engine.designer.why import explain
-from ..engine.world.examples import examples_path
 from ..engine.world.embed import LazyEmbedder
+from ..engine.world.examples import examples_path
 from ..engine.world.vocab import Settings
 from ..paths import DEFAULT_VOCAB, QUALITY_PAIRS, cache_root
-from .progress import ProgressBar
 from .common import (
     craft_table_for,
     describe,
@@ -34,6 +33,7 @@ from .common import (
     path_help,
     shown,
 )
+from .progress import ProgressBar
 
 __all__ = ["add_commands"]
 
@@ -137,7 +137,7 @@ def cmd_vocab_check(args: argparse.Namespace) -> int:
         return 1
     vocab = load_vocab(args.path)
     print(f"{shown(args.path)}: ok: {vocab.name!r}, {len(vocab)} elements, {len(vocab.recipes)} recipes, "
-          f"{len(vocab.banned)} banned; starting with {', '.join(vocab.starting)}")
+          f"{len(vocab.examples)} examples, {len(vocab.banned)} banned; starting with {', '.join(vocab.starting)}")
     return 0
 
 

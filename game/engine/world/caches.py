@@ -27,7 +27,7 @@ from .index import (
 )
 from .learned import MAP_VERSION, ExampleSet, FitOptions, LearnedMap, fit_map
 from .reader import load_vocab
-from .rule import HUB_SAMPLE, embed_text, hub_penalty, rule_space
+from .rule import HUB_SAMPLE, embed_text, hub_penalty, rule_space, variant_pairs
 from .vocab import Settings, Vocabulary, fold
 from .world import World
 
@@ -189,10 +189,24 @@ def fit_options(settings: Settings) -> FitOptions:
 
 
 def example_set(vocab: Vocabulary, examples=None) -> ExampleSet:
-    """``examples`` (default: all of the world's) as element positions."""
+    """``examples`` (default: all of the world's) as element positions, with the variants of
+    each pair's inputs that the world's ``variants`` setting skips. Answers the rule can never
+    give (variants of an input) are dropped, and examples left with none."""
     chosen = vocab.examples if examples is None else examples
-    pairs = np.array([(vocab.index_of(e.a), vocab.index_of(e.b)) for e in chosen], dtype=np.int64).reshape(-1, 2)
-    return ExampleSet(pairs, tuple(tuple(vocab.index_of(n) for n in e.answers) for e in chosen))
+    n = len(vocab.elements)
+    variants_of: dict[int, list[int]] = {}
+    for key in variant_pairs([e.name for e in vocab.elements], vocab.settings.variants).tolist():
+        variants_of.setdefault(key % n, []).append(key // n)
+    pairs, answers, skipped = [], [], []
+    for e in chosen:
+        i, j = vocab.index_of(e.a), vocab.index_of(e.b)
+        skip = set(variants_of.get(i, ())) | set(variants_of.get(j, ()))
+        kept = tuple(k for k in (vocab.index_of(name) for name in e.answers) if k not in skip)
+        if kept:
+            pairs.append((i, j))
+            answers.append(kept)
+            skipped.append(tuple(sorted(skip)))
+    return ExampleSet(np.array(pairs, dtype=np.int64).reshape(-1, 2), tuple(answers), tuple(skipped))
 
 
 def map_key(vocab: Vocabulary, model_id: str, texts: list[str], vectors: np.ndarray, options: FitOptions,
@@ -200,6 +214,7 @@ def map_key(vocab: Vocabulary, model_id: str, texts: list[str], vectors: np.ndar
     """What a learned map is fitted from: the rule's vectors (before the map), the examples and the options."""
     chosen = vocab.examples if examples is None else examples
     canon = [MAP_VERSION, vectors_hash(model_id, texts, vectors), sorted(vocab.banned), asdict(options),
+             vocab.settings.variants,
              [[fold(e.a), fold(e.b), [fold(n) for n in e.answers]] for e in chosen]]
     return hashlib.sha256(json.dumps(canon, ensure_ascii=False).encode("utf-8")).hexdigest()
 

@@ -10,14 +10,15 @@ that is one of its own inputs, a pair given twice.
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import VocabError
 from ..pairs import PairLineError, read_pair_lines
-from .vocab import MAX_NAME_CHARS, Example, fold
+from .vocab import MAX_NAME_CHARS, Example, Vocabulary, fold
 
-__all__ = ["MAX_EXAMPLES_BYTES", "examples_path", "read_examples"]
+__all__ = ["MAX_EXAMPLES_BYTES", "examples_path", "read_examples", "with_sibling_examples", "lookup_for"]
 
 MAX_EXAMPLES_BYTES = 20 * 1024 * 1024
 
@@ -77,6 +78,26 @@ def read_examples(lines: Iterable[tuple[str, int, int]], source: Path, lookup: L
     return out, errors
 
 
+def with_sibling_examples(vocab: Vocabulary, path: Path) -> tuple[Vocabulary | None, list[VocabError]]:
+    """``vocab`` with the examples of its sibling ``NAME.examples.txt`` added, when there is one."""
+    try:
+        if path.stat().st_size > MAX_EXAMPLES_BYTES:
+            return None, [VocabError(path, 1, 1, f"larger than {MAX_EXAMPLES_BYTES} bytes")]
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return vocab, []
+    except UnicodeDecodeError:
+        return None, [VocabError(path, 1, 1, "not valid UTF-8 text")]
+    except OSError as exc:
+        return None, [VocabError(path, 1, 1, f"cannot read: {exc.strerror or exc}")]
+    seen = {tuple(sorted((fold(e.a), fold(e.b)))): f"{Path(e.source).name}:{e.line}" for e in vocab.examples}
+    found, errors = read_examples(file_lines(text), path, lookup_for(list(vocab.elements)),
+                                  [e.name for e in vocab.elements], set(vocab.banned), seen)
+    if errors:
+        return None, errors
+    return replace(vocab, examples=vocab.examples + tuple(found)), []
+
+
 def _find(text: str, name: str) -> int:
     """Where ``name`` starts in ``text`` (any case, -1 when spaced differently)."""
     return text.casefold().find(name.casefold())
@@ -87,7 +108,7 @@ def file_lines(text: str) -> list[tuple[str, int, int]]:
     return [(raw, number, 1) for number, raw in enumerate(text.splitlines(), start=1)]
 
 
-def lookup_for(elements: list, ) -> Lookup:
+def lookup_for(elements: list) -> Lookup:
     """A case-insensitive lookup of names and aliases of ``elements``."""
     table: dict[str, str] = {}
     for e in elements:

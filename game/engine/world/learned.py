@@ -75,17 +75,20 @@ class LearnedMap:
 
 @dataclass(frozen=True)
 class ExampleSet:
-    """Examples as element positions: ``pairs`` (E, 2) and, per example, the accepted answers."""
+    """Examples as element positions: ``pairs`` (E, 2), per example the accepted answers and the
+    words the rule never gives for that pair besides its inputs (variants of an input)."""
 
     pairs: np.ndarray
     answers: tuple[tuple[int, ...], ...]
+    skipped: tuple[tuple[int, ...], ...] = ()
 
     def __len__(self) -> int:
         return len(self.pairs)
 
     def subset(self, rows: Sequence[int]) -> "ExampleSet":
         rows = list(rows)
-        return ExampleSet(self.pairs[rows], tuple(self.answers[r] for r in rows))
+        return ExampleSet(self.pairs[rows], tuple(self.answers[r] for r in rows),
+                          tuple(self.skipped[r] for r in rows) if self.skipped else ())
 
 
 @dataclass(frozen=True)
@@ -149,12 +152,15 @@ def _targets(examples: ExampleSet, n: int) -> np.ndarray:
 
 
 def _allowed(examples: ExampleSet, items: Sequence[int], n: int) -> np.ndarray:
-    """Which words each example's softmax runs over: the index's words, less the two inputs."""
+    """Which words each example's softmax runs over: the index's words, less the two inputs and
+    the words the rule skips for the pair."""
     allowed = np.zeros((len(examples), n), dtype=bool)
     allowed[:, np.asarray(items, dtype=np.int64)] = True
     rows = np.arange(len(examples))
     allowed[rows, examples.pairs[:, 0]] = False
     allowed[rows, examples.pairs[:, 1]] = False
+    for row, skipped in enumerate(examples.skipped):
+        allowed[row, list(skipped)] = False
     return allowed
 
 

@@ -12,6 +12,7 @@ from typing import Any, Callable
 import yaml
 
 from ..errors import VocabError
+from .examples import examples_path, lookup_for, read_examples, with_sibling_examples
 from .vocab import (
     FORMAT_VERSION,
     NOTHING,
@@ -22,7 +23,6 @@ from .vocab import (
     Vocabulary,
     fold,
 )
-from .examples import MAX_EXAMPLES_BYTES, examples_path, file_lines, lookup_for, read_examples
 from .yaml_nodes import NodeReader
 
 __all__ = ["MAX_FILE_BYTES", "check_vocab", "load_vocab", "override_settings", "parse_vocab"]
@@ -103,27 +103,7 @@ def _parse_file(path: Path) -> tuple[Vocabulary | None, list[VocabError]]:
     vocab, errors = parse_vocab(text, path)
     if vocab is None:
         return vocab, errors
-    return _with_sibling_examples(vocab, examples_path(path))
-
-
-def _with_sibling_examples(vocab: Vocabulary, path: Path) -> tuple[Vocabulary | None, list[VocabError]]:
-    """``vocab`` with the examples of its sibling ``NAME.examples.txt`` added, when there is one."""
-    try:
-        if path.stat().st_size > MAX_EXAMPLES_BYTES:
-            return None, [VocabError(path, 1, 1, f"larger than {MAX_EXAMPLES_BYTES} bytes")]
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        return vocab, []
-    except UnicodeDecodeError:
-        return None, [VocabError(path, 1, 1, "not valid UTF-8 text")]
-    except OSError as exc:
-        return None, [VocabError(path, 1, 1, f"cannot read: {exc.strerror or exc}")]
-    seen = {tuple(sorted((fold(e.a), fold(e.b)))): f"{Path(e.source).name}:{e.line}" for e in vocab.examples}
-    found, errors = read_examples(file_lines(text), path, lookup_for(list(vocab.elements)),
-                                  [e.name for e in vocab.elements], set(vocab.banned), seen)
-    if errors:
-        return None, errors
-    return replace(vocab, examples=vocab.examples + tuple(found)), []
+    return with_sibling_examples(vocab, examples_path(path))
 
 
 def parse_vocab(text: str, path: str | Path = "<string>") -> tuple[Vocabulary | None, list[VocabError]]:
