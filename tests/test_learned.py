@@ -196,3 +196,39 @@ def test_playing_with_a_learned_map_never_imports_torch(tmp_path):
                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- tools around the map
+def test_simulated_players_are_seeded_and_count_what_they_find(tmp_path):
+    from game.engine.designer.players import simulate
+
+    world, _ = open_world(taught(tmp_path), embedder=FakeEmbedder())
+    first, again = simulate(world, players=3, crafts=20), simulate(world, players=3, crafts=20)
+    assert first == again
+    assert all(4 <= found <= len(world.elements) for found in first.found)
+    assert first.new == sum(found - 4 for found in first.found)  # every new element came from one craft
+    assert sum(n for _, n in first.made) <= 3 * 20
+
+
+def test_cross_validation_scores_pairs_the_map_never_saw(tmp_path):
+    from game.engine.designer.tune import cross_validate, fold_of
+
+    world, _ = open_world(taught(tmp_path), embedder=FakeEmbedder())
+    parts = fold_of(7, 3, 42)
+    assert sorted(np.bincount(parts).tolist()) == [2, 2, 3]
+    cv = cross_validate(world, folds=3)
+    assert cv.before.scored == 7 and sorted(cv.after) == [10, 20, 30, 40]
+    assert all(scored == 7 for scored, _, _ in cv.after.values())  # each example scored once, left out
+
+
+@pytest.mark.slow
+def test_tune_and_why_on_the_default_world(capsys, default_copy):
+    from game.cli import main
+
+    assert main(["vocab", "tune", str(default_copy), "--no-cv", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["examples"] >= 3000 and data["rank"] == 32 and len(data["hardest"]) == 20
+    assert data["players"]["after"]["mean_found"] > data["players"]["before"]["mean_found"]
+    assert main(["vocab", "why", "sun", "rain", "--vocab", str(default_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "learned map (rank 32" in out and "learned" in out.splitlines()[3]
