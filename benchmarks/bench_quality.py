@@ -75,9 +75,8 @@ def main(quick: bool = False) -> None:
     print_table(["settings", *(f"{p.stem} @1/@5" for p in QUALITY_PAIRS), "distinct", "top result", "variant",
                  "contains", "s"], rows)
     print()
-    for (base_label, base), (final_label, final) in (((results[0][0], results[0]), (results[-1][0], results[-1])),
-                                                    ((results[-2][0], results[-2]), (results[-1][0], results[-1]))):
-        print(f"{final_label} vs {base_label}:")
+    for base, final in ((results[0], results[-1]), (results[-2], results[-1])):
+        print(f"{final[0]} vs {base[0]}:")
         for k, path in enumerate(QUALITY_PAIRS):
             b, f = base[1][k], final[1][k]
             print(f"  {path.stem}: hit@1 {b.hit1_rate:.1%} -> {f.hit1_rate:.1%}, hit@5 {b.hit5_rate:.1%} -> {f.hit5_rate:.1%}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -125,8 +126,7 @@ def test_a_map_file_of_the_wrong_shape_is_refused():
 # ---------------------------------------------------------------- the map in a world
 def test_the_map_teaches_the_world_and_is_cached(tmp_path):
     path = taught(tmp_path)
-    plain, _ = open_world(path, embedder=FakeEmbedder(), settings=load_vocab(path).settings.__class__(
-        **{**load_vocab(path).settings.__dict__, "learn_rank": 0}))
+    plain, _ = open_world(path, embedder=FakeEmbedder(), settings=replace(load_vocab(path).settings, learn_rank=0))
     said: list[str] = []
     world, _ = open_world(path, embedder=FakeEmbedder(), notify=said.append)
     assert plain.learned is None and world.learned is not None and world.learned.rank == 4
@@ -232,3 +232,11 @@ def test_tune_and_why_on_the_default_world(capsys, default_copy):
     assert main(["vocab", "why", "sun", "rain", "--vocab", str(default_copy)]) == 0
     out = capsys.readouterr().out
     assert "learned map (rank 32" in out and "learned" in out.splitlines()[3]
+
+
+def test_a_banned_answer_is_refused_even_beside_an_unknown_input_and_a_banned_input_is_fine(tmp_path):
+    path = write(tmp_path / "tiny.yaml", TINY + "banned: [Dust]\n")
+    write(tmp_path / "tiny.examples.txt", "Rock + Wind = Dust\nDust + Water = Mud\n")
+    errors = check_vocab(path)
+    assert [(e.line, e.message.split(" (")[0]) for e in errors] == [
+        (1, "unknown element 'Rock'"), (1, "'Dust' is banned, so no pair can make it")]

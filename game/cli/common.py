@@ -126,6 +126,11 @@ def seconds(text: str) -> float:
     return value
 
 
+def folds(text: str) -> int:
+    """An argument type: a number of cross-validation folds, from 2 to 100."""
+    return _whole_number(text, 2, 100, "between 2 and 100")
+
+
 def positive(text: str) -> int:
     """An argument type: a whole number of at least 1."""
     return _whole_number(text, 1, None, "at least 1")

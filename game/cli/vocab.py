@@ -26,6 +26,7 @@ from .common import (
     craft_table_for,
     describe,
     error,
+    folds,
     non_negative,
     note,
     open_world_for,
@@ -95,7 +96,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                     f"the world's cache, then show the spread over all pairs of the first {SPREAD_FIRST} elements, "
                     "simulated players and the examples the world still gets most wrong, before and after.")
     tune.add_argument("path", nargs="?", type=Path, default=DEFAULT_VOCAB, help=path_help())
-    tune.add_argument("--folds", type=_at_least_two, default=5, metavar="K", help="cross-validation folds (default 5)")
+    tune.add_argument("--folds", type=folds, default=5, metavar="K", help="cross-validation folds (default 5)")
     tune.add_argument("--no-cv", action="store_true", help="skip the cross-validation (only fit and compare)")
     tune.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=set_help)
     tune.add_argument("--json", action="store_true", help="print one JSON object")
@@ -233,13 +234,6 @@ def cmd_vocab_why(args: argparse.Namespace) -> int:
     elif combination.rule == "nothing" and settings.nothing_threshold is not None:
         print(f"the best score is below nothing_threshold {settings.nothing_threshold}, so it makes Nothing")
     return 0
-
-
-def _at_least_two(text: str) -> int:
-    value = non_negative(text)
-    if value < 2:
-        raise argparse.ArgumentTypeError("must be at least 2")
-    return value
 
 
 def cmd_vocab_tune(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ from ..errors import VocabError
 from ..pairs import PairLineError, read_pair_lines
 from .vocab import MAX_NAME_CHARS, Example, Vocabulary, fold
 
-__all__ = ["MAX_EXAMPLES_BYTES", "examples_path", "read_examples", "with_sibling_examples", "lookup_for"]
+__all__ = ["MAX_EXAMPLES_BYTES", "examples_path", "read_examples", "with_sibling_examples"]
 
 MAX_EXAMPLES_BYTES = 20 * 1024 * 1024
 
@@ -51,14 +51,14 @@ def read_examples(lines: Iterable[tuple[str, int, int]], source: Path, lookup: L
             continue
         pair = parsed[0]
         resolved: list[str] = []
-        for name in (pair.a, pair.b, *pair.answers):
+        for position, name in enumerate((pair.a, pair.b, *pair.answers)):
             where = col + max(0, _find(text, name))
             found = lookup(name)
             if found is None:
                 close = difflib.get_close_matches(name, names, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 errors.append(VocabError(source, line, where, f"unknown element {name!r}{hint}"))
-            elif found in banned and len(resolved) >= 2:
+            elif found in banned and position >= 2:  # a banned element may be an input, never an answer
                 errors.append(VocabError(source, line, where, f"{found!r} is banned, so no pair can make it"))
             else:
                 resolved.append(found)
@@ -91,7 +91,7 @@ def with_sibling_examples(vocab: Vocabulary, path: Path) -> tuple[Vocabulary | N
     except OSError as exc:
         return None, [VocabError(path, 1, 1, f"cannot read: {exc.strerror or exc}")]
     seen = {tuple(sorted((fold(e.a), fold(e.b)))): f"{Path(e.source).name}:{e.line}" for e in vocab.examples}
-    found, errors = read_examples(file_lines(text), path, lookup_for(list(vocab.elements)),
+    found, errors = read_examples(file_lines(text), path, lambda name: vocab.get(name).name if name in vocab else None,
                                   [e.name for e in vocab.elements], set(vocab.banned), seen)
     if errors:
         return None, errors
@@ -106,12 +106,3 @@ def _find(text: str, name: str) -> int:
 def file_lines(text: str) -> list[tuple[str, int, int]]:
     """A sibling file's lines as ``(text, line, 1)``."""
     return [(raw, number, 1) for number, raw in enumerate(text.splitlines(), start=1)]
-
-
-def lookup_for(elements: list) -> Lookup:
-    """A case-insensitive lookup of names and aliases of ``elements``."""
-    table: dict[str, str] = {}
-    for e in elements:
-        for name in (e.name, *e.aliases):
-            table.setdefault(fold(name), e.name)
-    return lambda name: table.get(fold(name))

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import yaml
 
 from ..errors import VocabError
-from .examples import examples_path, lookup_for, read_examples, with_sibling_examples
+from .examples import examples_path, read_examples, with_sibling_examples
 from .vocab import (
     FORMAT_VERSION,
     NOTHING,
@@ -210,8 +210,8 @@ class _Parser(NodeReader):
                 if text is not None:
                     quoted = 1 if getattr(item, "style", None) in ("'", '"') else 0
                     lines.append((text, item.start_mark.line + 1, item.start_mark.column + 1 + quoted))
-            examples, problems = read_examples(lines, self.path, lookup_for(elements), [e.name for e in elements],
-                                               set(banned), {})
+            examples, problems = read_examples(lines, self.path, lambda name: known.get(fold(name), (None,))[0],
+                                               [e.name for e in elements], set(banned), {})
             self.errors.extend(problems)
 
         if elements and len(set(banned)) >= len(elements):
