@@ -86,21 +86,55 @@ def small_problem(seed: int = 0):
     return x, ExampleSet(pairs, answers)
 
 
-def test_gradients_match_finite_differences():
+@pytest.mark.parametrize("balance, hubness", [(0.0, False), (0.25, False), (0.4, True)])
+def test_gradients_match_finite_differences(balance, hubness):
+    """The hand-written backward pass, with and without the rule's balance term and a fixed
+    hubness penalty in the scores."""
     x, examples = small_problem()
     rng = np.random.default_rng(1)
     learned = LearnedMap(rng.normal(size=(8, 3)) * 0.3, rng.normal(size=(8, 3)) * 0.3)
-    options = FitOptions(rank=3, decay=0.01, temperature=5.0)
-    _, grad_a, grad_b = example_loss(x, range(30), examples, learned, options)
+    options = FitOptions(rank=3, decay=0.01, temperature=5.0, balance=balance)
+    penalty = rng.uniform(0.0, 0.3, 30) if hubness else None
+    _, grad_a, grad_b = example_loss(x, range(30), examples, learned, options, penalty)
     eps = 1e-6
     for name, grad in (("a", grad_a), ("b", grad_b)):
         for i, j in [(0, 0), (3, 1), (7, 2)]:
             parts = {"a": learned.a.copy(), "b": learned.b.copy()}
             parts[name][i, j] += eps
-            up = example_loss(x, range(30), examples, LearnedMap(parts["a"], parts["b"]), options)[0]
+            up = example_loss(x, range(30), examples, LearnedMap(parts["a"], parts["b"]), options, penalty)[0]
             parts[name][i, j] -= 2 * eps
-            down = example_loss(x, range(30), examples, LearnedMap(parts["a"], parts["b"]), options)[0]
+            down = example_loss(x, range(30), examples, LearnedMap(parts["a"], parts["b"]), options, penalty)[0]
             assert (up - down) / (2 * eps) == pytest.approx(grad[i, j], abs=1e-7)
+
+
+def test_the_first_answer_weighs_more_than_the_second():
+    """An example's answers are a target distribution, best first: listing the word the pair is
+    nearest first costs less than listing it second (a pool of equal answers would cost the same,
+    and let the fit pile everything on whichever answer is easiest)."""
+    x, examples = small_problem()
+    identity = LearnedMap(np.zeros((8, 3)), np.zeros((8, 3)))
+    options = FitOptions(rank=3, decay=0.0, temperature=5.0)
+    pair = examples.pairs[:1]
+    q = unit_rows(x[pair[:, 0]] + x[pair[:, 1]])[0]
+    order = [int(w) for w in np.argsort(-(x @ q)) if w not in pair[0]]
+    near, far = order[0], order[5]
+    loss = lambda answers: example_loss(x, range(30), ExampleSet(pair, (answers,)), identity, options)[0]  # noqa: E731
+    assert loss((near, far)) < loss((far, near)) - 0.1
+
+
+def test_the_fit_scores_pairs_as_the_rule_does():
+    """With balance and a penalty, the loss is the softmax loss of the rule's own scores: a word
+    the penalty pushes down loses probability, so the loss of a pair that makes it rises."""
+    x, examples = small_problem()
+    identity = LearnedMap(np.zeros((8, 3)), np.zeros((8, 3)))
+    plain = FitOptions(rank=3, decay=0.0, temperature=5.0)
+    answers = {a for row in examples.answers for a in row}
+    penalty = np.zeros(30)
+    penalty[list(answers)] = 0.5
+    base = example_loss(x, range(30), examples, identity, plain)[0]
+    assert example_loss(x, range(30), examples, identity, plain, penalty)[0] > base + 1.0
+    assert example_loss(x, range(30), examples, identity, plain, np.full(30, 0.5))[0] == pytest.approx(base)
+    assert example_loss(x, range(30), examples, identity, replace(plain, balance=0.3))[0] != pytest.approx(base)
 
 
 def test_fitting_lowers_the_loss_and_gives_the_same_bytes_twice():
@@ -139,6 +173,25 @@ def test_the_map_teaches_the_world_and_is_cached(tmp_path):
     said.clear()
     again, _ = open_world(path, embedder=FakeEmbedder(), notify=said.append)
     assert not any("fitting" in m for m in said) and again.fingerprint == world.fingerprint
+
+
+def test_trying_other_settings_never_replaces_the_worlds_map(tmp_path):
+    """A trial of settings the map does not depend on reuses the world's map; a trial of settings
+    it is fitted with (hubness, balance, learn_*) fits a map of its own in its own folder."""
+    path = taught(tmp_path)
+    world, _ = open_world(path, embedder=FakeEmbedder())
+    own = {name: (tmp_path / "tiny.cache" / name).read_bytes() for name in ("learned.npz", "learned.json")}
+    settings = load_vocab(path).settings
+    said: list[str] = []
+    same, report = open_world(path, embedder=FakeEmbedder(), settings=replace(settings, trees=3), notify=said.append)
+    assert same.learned.digest() == world.learned.digest() and not any("fitting" in m for m in said)
+    assert not (report.cache_dir / "learned.npz").exists()
+    other, report = open_world(path, embedder=FakeEmbedder(), settings=replace(settings, hubness=0.3),
+                               notify=said.append)
+    assert other.learned.digest() != world.learned.digest() and (report.cache_dir / "learned.npz").is_file()
+    assert {name: (tmp_path / "tiny.cache" / name).read_bytes() for name in own} == own
+    again, _ = open_world(path, embedder=FakeEmbedder())
+    assert again.fingerprint == world.fingerprint
 
 
 def test_a_world_without_examples_keeps_its_fingerprint(tmp_path):
@@ -227,11 +280,12 @@ def test_tune_and_why_on_the_default_world(capsys, default_copy):
 
     assert main(["vocab", "tune", str(default_copy), "--no-cv", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["examples"] >= 3000 and data["rank"] == 32 and len(data["hardest"]) == 20
+    assert data["examples"] >= 3000 and data["rank"] == load_vocab(default_copy).settings.learn_rank > 0
+    assert len(data["hardest"]) == 20
     assert data["players"]["after"]["mean_found"] > data["players"]["before"]["mean_found"]
     assert main(["vocab", "why", "sun", "rain", "--vocab", str(default_copy)]) == 0
     out = capsys.readouterr().out
-    assert "learned map (rank 32" in out and "learned" in out.splitlines()[3]
+    assert f"learned map (rank {load_vocab(default_copy).settings.learn_rank}" in out and "learned" in out.splitlines()[3]
 
 
 def test_a_banned_answer_is_refused_even_beside_an_unknown_input_and_a_banned_input_is_fine(tmp_path):
@@ -240,3 +294,35 @@ def test_a_banned_answer_is_refused_even_beside_an_unknown_input_and_a_banned_in
     errors = check_vocab(path)
     assert [(e.line, e.message.split(" (")[0]) for e in errors] == [
         (1, "unknown element 'Rock'"), (1, "'Dust' is banned, so no pair can make it")]
+
+
+def test_the_default_examples_cover_what_players_meet_first(default_world):
+    """Every element is an input in at least two examples, and every pair of the first elements
+    that the examples file names is an example, an evaluation pair, or named there as having
+    no good answer."""
+    from itertools import combinations_with_replacement
+
+    from game.engine.designer.quality import read_pairs
+    from game.engine.world.examples import examples_path
+    from game.paths import QUALITY_PAIRS
+
+    vocab = default_world.vocab
+    key = lambda a, b: tuple(sorted((vocab.index_of(a), vocab.index_of(b))))  # noqa: E731
+    taught = {key(e.a, e.b) for e in vocab.examples}
+    inputs = np.zeros(len(vocab.elements), dtype=int)
+    for a, b in taught:
+        inputs[a] += 1
+        inputs[b] += a != b
+    assert [vocab.elements[i].name for i in np.flatnonzero(inputs < 2)] == []
+    header = {}
+    for line in examples_path(REPO / "vocab" / "default.yaml").read_text("utf-8").splitlines():
+        for label in ("first elements", "no good answer"):
+            if line.startswith(f"# {label}: "):
+                header[label] = [part.strip() for part in line.split(": ", 1)[1].split(",")]
+    first = header["first elements"]
+    assert len(first) >= 60 and {"Water", "Fire", "Wind", "Earth", "Steam", "Mud"} <= set(first)
+    skipped = {key(*text.split(" + ")) for text in header["no good answer"]}
+    covered = taught | skipped | {key(p.a, p.b) for path in QUALITY_PAIRS for p in read_pairs(path)}
+    untaught = [(a, b) for a, b in combinations_with_replacement(first, 2) if key(a, b) not in covered]
+    assert untaught == [], f"write examples for these first pairs: {untaught[:10]}"
+    assert not skipped & taught

@@ -17,7 +17,7 @@ import numpy as np
 from ..world.caches import example_set, fit_options
 from ..world.index import AnnIndex, vectors_hash
 from ..world.learned import LearnedMap, fit_map
-from ..world.rule import rule_space
+from ..world.rule import hub_penalty, rule_space
 from ..world.vocab import Example
 from ..world.world import World
 from .quality import PairScore, evaluate
@@ -83,6 +83,7 @@ def cross_validate(world: World, folds: int = FOLDS, progress: Progress | None =
     options = fit_options(vocab.settings)
     items = world.items.tolist()
     base = rule_space(world.raw_vectors, items, vocab.settings)
+    penalty = hub_penalty(base, items, vocab.settings)
     plain = trial_world(world, None)
     before = evaluate(plain, examples)
     part = fold_of(len(examples), folds, vocab.settings.seed)
@@ -103,7 +104,7 @@ def cross_validate(world: World, folds: int = FOLDS, progress: Progress | None =
             if progress:
                 progress(done + epoch, folds * options.epochs)
 
-        fit_map(base, items, example_set(vocab, train), options, step, check)
+        fit_map(base, items, example_set(vocab, train), options, step, check, penalty)
         done += options.epochs
     return CrossValidation(folds, len(examples), before, {e: tuple(v) for e, v in totals.items()})
 

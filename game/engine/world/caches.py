@@ -105,7 +105,7 @@ def open_world(
     path = Path(path)
     say = notify or (lambda message: None)
     vocab = vocab or load_vocab(path)
-    folder = cache_dir or cache_dir_for(path, fallback_cache)
+    folder = home = cache_dir or cache_dir_for(path, fallback_cache)
     vectors_folder = folder
     if settings is not None and settings != vocab.settings:
         if settings.template != vocab.settings.template:
@@ -121,7 +121,10 @@ def open_world(
     banned = set(vocab.banned)
     items = [i for i, e in enumerate(vocab.elements) if e.name not in banned]
     vectors = rule_space(raw, items, settings)
-    learned = _cached_map(vectors_folder, vocab, embedder.model_id, texts, vectors, items, say, fit_progress)
+    # A trial of other settings uses the world's own map when it was fitted from the same things,
+    # and otherwise fits (and keeps) a map of its own in its own folder.
+    learned = _cached_map([home, folder] if folder != home else [folder], vocab, embedder.model_id, texts, vectors,
+                          items, say, fit_progress)
     if learned is not None:
         vectors = learned.apply(vectors)
     trees = settings.trees or auto_trees(len(items))
@@ -185,7 +188,7 @@ def _cached_penalty(folder: Path, manifest: IndexManifest, vectors, items: list[
 def fit_options(settings: Settings) -> FitOptions:
     """How a world with these settings fits its map."""
     return FitOptions(rank=settings.learn_rank, decay=settings.learn_decay, epochs=settings.learn_epochs,
-                      temperature=settings.learn_temperature, seed=settings.seed)
+                      temperature=settings.learn_temperature, seed=settings.seed, balance=settings.balance)
 
 
 def example_set(vocab: Vocabulary, examples=None) -> ExampleSet:
@@ -211,46 +214,53 @@ def example_set(vocab: Vocabulary, examples=None) -> ExampleSet:
 
 def map_key(vocab: Vocabulary, model_id: str, texts: list[str], vectors: np.ndarray, options: FitOptions,
             examples=None) -> str:
-    """What a learned map is fitted from: the rule's vectors (before the map), the examples and the options."""
+    """What a learned map is fitted from: the rule's vectors (before the map), the examples, the
+    options and the settings of the hubness penalty it is fitted with."""
     chosen = vocab.examples if examples is None else examples
+    settings = vocab.settings
     canon = [MAP_VERSION, vectors_hash(model_id, texts, vectors), sorted(vocab.banned), asdict(options),
-             vocab.settings.variants,
+             settings.variants, [settings.hubness, settings.hubness_k],
              [[fold(e.a), fold(e.b), [fold(n) for n in e.answers]] for e in chosen]]
     return hashlib.sha256(json.dumps(canon, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _cached_map(folder: Path, vocab: Vocabulary, model_id: str, texts: list[str], vectors: np.ndarray,
+def _cached_map(folders: list[Path], vocab: Vocabulary, model_id: str, texts: list[str], vectors: np.ndarray,
                 items: list[int], say: Notify, progress: Progress | None) -> LearnedMap | None:
-    """The world's learned map from ``folder/learned.npz`` when its manifest says it was fitted
-    from exactly these vectors, examples and settings and its bytes match the manifest's
-    digest; otherwise fitted again (and stored). None when the world learns nothing."""
+    """The world's learned map from ``learned.npz`` in the first of ``folders`` whose manifest
+    says it was fitted from exactly these vectors, examples and settings and whose bytes match
+    the manifest's digest; otherwise fitted again and stored in the last folder. None when the
+    world learns nothing."""
     options = fit_options(vocab.settings)
     if not vocab.examples or options.rank <= 0:
         return None
     key = map_key(vocab, model_id, texts, vectors, options)
-    path, manifest_path = folder / "learned.npz", folder / "learned.json"
     reason = "no learned map yet"
-    try:
-        manifest = json.loads(manifest_path.read_text("utf-8"))
-        data = path.read_bytes()
-        if not isinstance(manifest, dict) or manifest.get("key") != key:
-            reason = "it was fitted from other examples, vectors or settings"
-        elif hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
-            reason = "its bytes do not match the digest in learned.json (damaged)"
-        else:
-            return LearnedMap.from_bytes(data, vectors.shape[1])
-    except FileNotFoundError:
-        pass
-    except (OSError, ValueError) as exc:
-        reason = f"it cannot be read ({exc})"
+    for folder in folders:
+        path, manifest_path = folder / "learned.npz", folder / "learned.json"
+        try:
+            manifest = json.loads(manifest_path.read_text("utf-8"))
+            if not isinstance(manifest, dict) or manifest.get("key") != key:
+                reason = "it was fitted from other examples, vectors or settings"
+                continue
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
+                reason = "its bytes do not match the digest in learned.json (damaged)"
+            else:
+                return LearnedMap.from_bytes(data, vectors.shape[1])
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:
+            reason = f"it cannot be read ({exc})"
+    folder = folders[-1]
     if reason != "no learned map yet":
         say(f"the learned map in {folder} cannot be used: {reason}; fitting it again")
     say(f"fitting the learned map on {len(vocab.examples)} examples (rank {options.rank}, {options.epochs} epochs)...")
-    learned = fit_map(vectors, items, example_set(vocab), options, progress)
+    learned = fit_map(vectors, items, example_set(vocab), options, progress,
+                      penalty=hub_penalty(vectors, items, vocab.settings))
     data = learned.to_bytes()
     try:
-        atomic_write_bytes(path, data)
-        atomic_write_text(manifest_path, json.dumps({
+        atomic_write_bytes(folder / "learned.npz", data)
+        atomic_write_text(folder / "learned.json", json.dumps({
             "format_version": MAP_VERSION, "key": key, "sha256": hashlib.sha256(data).hexdigest(),
             "rank": options.rank, "examples": len(vocab.examples)}, indent=1) + "\n")
     except StorageError as exc:

@@ -7,10 +7,15 @@ index is built, so a pair ``a + b`` is looked up as ``unit(W·a) + unit(W·b)`` 
 only; fitting it is numpy too (a few seconds to a minute), and nothing here imports torch.
 
 Fitting (:func:`fit_map`) minimises, over the examples, the softmax cross-entropy of the
-accepted answers among every word of the index (the pair's inputs left out), with scores
-``temperature · cos(unit(W·a) + unit(W·b), unit(W·w))``, plus ``decay · (|A|² + |B|²)``,
-which pulls ``W`` toward the identity. Several accepted answers share the probability: the
-loss is ``-log`` of their total. Full-batch Adam in float64, from a seeded start, with a fixed
+accepted answers among every word of the index (the pair's inputs left out), with the rule's
+own scores in the mapped space, ``temperature · (cos(w, a + b) - balance · |cos(w, a) -
+cos(w, b)| - penalty(w))`` (the hubness penalty is that of the space before the map, held
+fixed), plus ``decay · (|A|² + |B|²)``, which pulls ``W`` toward the identity. Fitting the
+scores the game ranks by, not the bare cosine, lets the map learn with the refinements
+instead of against them. An example's accepted answers are a target distribution, best
+first, each weighing ``ANSWER_WEIGHT`` times the one before: the map must give every accepted
+answer its share instead of piling the probability on whichever is easiest (which made the
+answers that many examples accept, Steam and Mud, win far too many pairs). Full-batch Adam in float64, from a seeded start, with a fixed
 number of BLAS threads, so the same examples and settings give the same bytes.
 """
 
@@ -28,8 +33,9 @@ from .embed import unit_rows
 
 __all__ = ["MAP_VERSION", "FIT_THREADS", "LearnedMap", "ExampleSet", "FitOptions", "fit_map", "example_loss"]
 
-MAP_VERSION = 1  # bump when fitting or applying changes what a map does (cached maps are then refitted)
+MAP_VERSION = 2  # bump when fitting or applying changes what a map does (cached maps are then refitted)
 FIT_THREADS = 2  # BLAS threads while fitting: fixed, so the summation order is the same on every run
+ANSWER_WEIGHT = 0.5  # each accepted answer of an example weighs this much of the one before it
 _ADAM = (0.9, 0.999, 1e-8)
 
 Progress = Callable[[int, int], None]
@@ -101,16 +107,19 @@ class FitOptions:
     temperature: float = 20.0
     rate: float = 0.01
     seed: int = 42
+    balance: float = 0.0  # the world's balance setting, so the fit scores pairs as the rule does
 
 
 def fit_map(vectors: np.ndarray, items: Sequence[int], examples: ExampleSet, options: FitOptions,
-            progress: Progress | None = None, checkpoint: Callable[[int, LearnedMap], None] | None = None
-            ) -> LearnedMap:
+            progress: Progress | None = None, checkpoint: Callable[[int, LearnedMap], None] | None = None,
+            penalty: np.ndarray | None = None) -> LearnedMap:
     """Fit ``W`` on ``examples`` (see the module docstring).
 
     Args:
         vectors: the rule's unit vectors (float32 or float64), one row per element.
         items: the words that can be answers (the index's elements).
+        penalty: each word's hubness penalty in ``vectors``' space (:func:`rule.hub_penalty`),
+            or None for a world without hubness.
         progress: receives ``(epoch, epochs)`` after every epoch.
         checkpoint: receives ``(epoch, map)`` after every epoch, for tools that watch held-out
             pairs while a map is fitted.
@@ -121,11 +130,10 @@ def fit_map(vectors: np.ndarray, items: Sequence[int], examples: ExampleSet, opt
     a = np.zeros((dim, options.rank))
     b = rng.normal(0.0, 1.0 / np.sqrt(dim), (dim, options.rank))
     moments = [np.zeros_like(a), np.zeros_like(a), np.zeros_like(b), np.zeros_like(b)]
-    target = _targets(examples, len(x))
-    allowed = _allowed(examples, items, len(x))
+    target, allowed = _problem(examples, items, len(x))
     with _threads(FIT_THREADS):
         for epoch in range(1, options.epochs + 1):
-            _, grad_a, grad_b = _loss_and_grads(x, a, b, examples.pairs, target, allowed, options)
+            _, grad_a, grad_b = _loss_and_grads(x, a, b, examples.pairs, target, allowed, options, penalty)
             a = _adam_step(a, grad_a, moments[0], moments[1], epoch, options.rate)
             b = _adam_step(b, grad_b, moments[2], moments[3], epoch, options.rate)
             if progress:
@@ -136,18 +144,30 @@ def fit_map(vectors: np.ndarray, items: Sequence[int], examples: ExampleSet, opt
 
 
 def example_loss(vectors: np.ndarray, items: Sequence[int], examples: ExampleSet, learned: LearnedMap,
-                 options: FitOptions) -> tuple[float, np.ndarray, np.ndarray]:
+                 options: FitOptions, penalty: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray]:
     """The fitting loss of ``learned`` on ``examples`` and its gradients for ``a`` and ``b``
     (what :func:`fit_map` descends; public so a test can check the gradients numerically)."""
     x = np.asarray(vectors, dtype=np.float64)
-    return _loss_and_grads(x, learned.a, learned.b, examples.pairs, _targets(examples, len(x)),
-                           _allowed(examples, items, len(x)), options)
+    return _loss_and_grads(x, learned.a, learned.b, examples.pairs, *_problem(examples, items, len(x)), options,
+                           penalty)
+
+
+def _problem(examples: ExampleSet, items: Sequence[int], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The examples' targets and the words each one's softmax runs over; every answer must be
+    one of those words (the reader and :func:`caches.example_set` make sure of it)."""
+    target, allowed = _targets(examples, n), _allowed(examples, items, n)
+    if ((target > 0) & ~allowed).any():
+        raise ValueError("an example's answer is one of its inputs, a skipped variant or not indexed")
+    return target, allowed
 
 
 def _targets(examples: ExampleSet, n: int) -> np.ndarray:
-    target = np.zeros((len(examples), n), dtype=bool)
+    """Each example's target distribution over the words: its answers, best first, each
+    weighing ``ANSWER_WEIGHT`` of the one before."""
+    target = np.zeros((len(examples), n))
     for row, answers in enumerate(examples.answers):
-        target[row, list(answers)] = True
+        weights = ANSWER_WEIGHT ** np.arange(len(answers))
+        target[row, list(answers)] = weights / weights.sum()
     return target
 
 
@@ -165,30 +185,45 @@ def _allowed(examples: ExampleSet, items: Sequence[int], n: int) -> np.ndarray:
 
 
 def _loss_and_grads(x: np.ndarray, a: np.ndarray, b: np.ndarray, pairs: np.ndarray, target: np.ndarray,
-                    allowed: np.ndarray, options: FitOptions) -> tuple[float, np.ndarray, np.ndarray]:
+                    allowed: np.ndarray, options: FitOptions, penalty: np.ndarray | None
+                    ) -> tuple[float, np.ndarray, np.ndarray]:
     """Forward and backward pass, written out by hand (checked against finite differences)."""
-    tau, count = options.temperature, len(pairs)
+    tau, beta, count = options.temperature, options.balance, len(pairs)
     p = x @ b                                     # (n, r)
     m = x + p @ a.T                               # rows W·x
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     z = m / norms                                 # unit(W·x)
-    q_raw = z[pairs[:, 0]] + z[pairs[:, 1]]
+    z_a, z_b = z[pairs[:, 0]], z[pairs[:, 1]]
+    q_raw = z_a + z_b
     q_norm = np.maximum(np.linalg.norm(q_raw, axis=1, keepdims=True), 1e-12)
     q = q_raw / q_norm
-    logits = np.where(allowed, tau * (q @ z.T), -np.inf)
+    scores = q @ z.T                              # (E, n): cos(w, a + b)
+    if beta:
+        lean = z_a @ z.T - z_b @ z.T              # cos(w, a) - cos(w, b)
+        scores -= beta * np.abs(lean)
+    if penalty is not None:
+        scores -= penalty[None, :]
+    logits = np.where(allowed, tau * scores, -np.inf)
     top = logits.max(axis=1, keepdims=True)
     weights = np.exp(logits - top)
     every = weights.sum(axis=1, keepdims=True)
-    good = np.where(target & allowed, weights, 0.0)
-    accepted = good.sum(axis=1, keepdims=True)
-    loss = float(np.mean(np.log(every[:, 0]) - np.log(np.maximum(accepted[:, 0], 1e-300))))
+    # cross-entropy against the target: log(every) - sum_t target_t * (logit_t - top)
+    aimed = (target * np.where(target > 0, logits - top, 0.0)).sum(axis=1)
+    loss = float(np.mean(np.log(every[:, 0]) - aimed))
     loss += options.decay * float((a * a).sum() + (b * b).sum())
-    d_logits = (weights / every - good / np.maximum(accepted, 1e-300)) / count   # (E, n)
-    d_q = tau * (d_logits @ z)
-    d_z = tau * (d_logits.T @ q)
+    d_scores = tau * (weights / every - target) / count   # (E, n)
+    d_q = d_scores @ z
+    d_z = d_scores.T @ q
     d_q_raw = (d_q - q * np.sum(q * d_q, axis=1, keepdims=True)) / q_norm
-    np.add.at(d_z, pairs[:, 0], d_q_raw)
-    np.add.at(d_z, pairs[:, 1], d_q_raw)
+    d_z_a, d_z_b = d_q_raw, d_q_raw.copy()
+    if beta:
+        signed = beta * d_scores * np.sign(lean)  # d(-beta·|lean|) = -beta·sign(lean)·d(lean)
+        d_z -= signed.T @ (z_a - z_b)
+        toward = signed @ z
+        d_z_a = d_z_a - toward
+        d_z_b += toward
+    np.add.at(d_z, pairs[:, 0], d_z_a)
+    np.add.at(d_z, pairs[:, 1], d_z_b)
     d_m = (d_z - z * np.sum(z * d_z, axis=1, keepdims=True)) / norms
     grad_a = d_m.T @ p + 2 * options.decay * a
     grad_b = x.T @ (d_m @ a) + 2 * options.decay * b
