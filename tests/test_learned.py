@@ -189,6 +189,7 @@ def test_trying_other_settings_never_replaces_the_worlds_map(tmp_path):
     other, report = open_world(path, embedder=FakeEmbedder(), settings=replace(settings, hubness=0.3),
                                notify=said.append)
     assert other.learned.digest() != world.learned.digest() and (report.cache_dir / "learned.npz").is_file()
+    assert not any("cannot be used" in m for m in said), said  # a trial's own map is new, not broken
     assert {name: (tmp_path / "tiny.cache" / name).read_bytes() for name in own} == own
     again, _ = open_world(path, embedder=FakeEmbedder())
     assert again.fingerprint == world.fingerprint

@@ -234,25 +234,11 @@ def _cached_map(folders: list[Path], vocab: Vocabulary, model_id: str, texts: li
     if not vocab.examples or options.rank <= 0:
         return None
     key = map_key(vocab, model_id, texts, vectors, options)
-    reason = "no learned map yet"
     for folder in folders:
-        path, manifest_path = folder / "learned.npz", folder / "learned.json"
-        try:
-            manifest = json.loads(manifest_path.read_text("utf-8"))
-            if not isinstance(manifest, dict) or manifest.get("key") != key:
-                reason = "it was fitted from other examples, vectors or settings"
-                continue
-            data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
-                reason = "its bytes do not match the digest in learned.json (damaged)"
-            else:
-                return LearnedMap.from_bytes(data, vectors.shape[1])
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError) as exc:
-            reason = f"it cannot be read ({exc})"
-    folder = folders[-1]
-    if reason != "no learned map yet":
+        learned, reason = _stored_map(folder, key, vectors.shape[1])
+        if learned is not None:
+            return learned
+    if reason:  # folder and reason are the last folder's: where the new map will be stored
         say(f"the learned map in {folder} cannot be used: {reason}; fitting it again")
     say(f"fitting the learned map on {len(vocab.examples)} examples (rank {options.rank}, {options.epochs} epochs)...")
     learned = fit_map(vectors, items, example_set(vocab), options, progress,
@@ -266,6 +252,23 @@ def _cached_map(folders: list[Path], vocab: Vocabulary, model_id: str, texts: li
     except StorageError as exc:
         say(f"{exc}; the learned map is fitted again next time")
     return learned
+
+
+def _stored_map(folder: Path, key: str, dim: int) -> tuple[LearnedMap | None, str]:
+    """The map in ``folder/learned.npz`` when ``learned.json`` holds ``key`` and the file's
+    digest, else None and why not ("" when there is no map there)."""
+    try:
+        manifest = json.loads((folder / "learned.json").read_text("utf-8"))
+        if not isinstance(manifest, dict) or manifest.get("key") != key:
+            return None, "it was fitted from other examples, vectors or settings"
+        data = (folder / "learned.npz").read_bytes()
+        if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
+            return None, "its bytes do not match the digest in learned.json (damaged)"
+        return LearnedMap.from_bytes(data, dim), ""
+    except FileNotFoundError:
+        return None, ""
+    except (OSError, ValueError) as exc:
+        return None, f"it cannot be read ({exc})"
 
 
 def _short_hash(text: str) -> str:
