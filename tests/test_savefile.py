@@ -18,7 +18,9 @@ START = ("Water", "Fire", "Wind", "Earth")
 
 def sample() -> SaveFile:
     crafts = (Craft("Water", "Fire", "Steam", True, 1200), Craft("Steam", "Earth", None, False, 3400))
-    return SaveFile(STAMP, START, crafts, (TileState("Steam", 10.5, -20.0), TileState("Water", 0, 0)), (5.0, -7.5), 4000)
+    # A fixed start time: two samples made a second apart must still be equal.
+    return SaveFile(STAMP, START, crafts, (TileState("Steam", 10.5, -20.0), TileState("Water", 0, 0)), (5.0, -7.5), 4000,
+                    created="2026-01-02T03:04:05Z")
 
 
 def test_round_trip(tmp_path):
@@ -165,7 +167,7 @@ def test_version_1_saves_are_still_read(tmp_path):
 def speedrun_sample(target="Mud") -> SaveFile:
     crafts = (Craft("Water", "Fire", "Steam", True, 1200), Craft("Water", "Earth", "Mud", True, 2500),
               Craft("Fire", "Earth", "Lava", True, 4000))
-    return SaveFile(STAMP, START, crafts, play_ms=4100, speedrun=Speedrun(target))
+    return SaveFile(STAMP, START, crafts, play_ms=4100, created="2026-01-02T03:04:05Z", speedrun=Speedrun(target))
 
 
 def test_speedrun_section_records_time_and_splits(tmp_path):
