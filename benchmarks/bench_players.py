@@ -23,8 +23,10 @@ def main(quick: bool = False) -> None:
     vocab = load_vocab(DEFAULT_VOCAB)
     players = PLAYERS // 4 if quick else PLAYERS
     rows = []
+    fitted = vocab.settings.fit_hubness
     for label, settings in (("without the learned map (baseline)", replace(vocab.settings, learn_rank=0)),
-                            ("this world (learned map)", vocab.settings)):
+                            (f"learned map, played at hubness {fitted} (as fitted)", replace(vocab.settings, hubness=fitted)),
+                            (f"this world (learned map, hubness {vocab.settings.hubness})", vocab.settings)):
         started = time.perf_counter()
         world, _ = open_world(DEFAULT_VOCAB, vocab=vocab, settings=settings)
         report = simulate(world, players=players, crafts=CRAFTS)

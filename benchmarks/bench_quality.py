@@ -64,6 +64,8 @@ def main(quick: bool = False) -> None:
     rows, results = [], []
     print("this world's settings: " + (", ".join(f"{k}={v}" for k, v in chosen.items()) or "the plain rule"))
     finals = [("this world without its learned map", replace(vocab.settings, learn_rank=0)),
+              (f"learned map, played at hubness {vocab.settings.fit_hubness} (as fitted)",
+               replace(vocab.settings, hubness=vocab.settings.fit_hubness)),
               ("this world's settings", vocab.settings)]
     for label, change in [(label, replace(plain, **change)) for label, change in configs] + finals:
         scores, shape, seconds = measure(vocab, change, sets)
@@ -75,7 +77,7 @@ def main(quick: bool = False) -> None:
     print_table(["settings", *(f"{p.stem} @1/@5" for p in QUALITY_PAIRS), "distinct", "top result", "variant",
                  "contains", "s"], rows)
     print()
-    for base, final in ((results[0], results[-1]), (results[-2], results[-1])):
+    for base, final in ((results[0], results[-1]), (results[-3], results[-1]), (results[-2], results[-1])):
         print(f"{final[0]} vs {base[0]}:")
         for k, path in enumerate(QUALITY_PAIRS):
             b, f = base[1][k], final[1][k]

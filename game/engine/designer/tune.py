@@ -17,7 +17,7 @@ import numpy as np
 from ..world.caches import example_set, fit_options
 from ..world.index import AnnIndex, vectors_hash
 from ..world.learned import LearnedMap, fit_map
-from ..world.rule import hub_penalty, rule_space
+from ..world.rule import fit_penalty, rule_space
 from ..world.vocab import Example
 from ..world.world import World
 from .quality import PairScore, evaluate
@@ -83,7 +83,7 @@ def cross_validate(world: World, folds: int = FOLDS, progress: Progress | None =
     options = fit_options(vocab.settings)
     items = world.items.tolist()
     base = rule_space(world.raw_vectors, items, vocab.settings)
-    penalty = hub_penalty(base, items, vocab.settings)
+    penalty = fit_penalty(base, items, vocab.settings)
     plain = trial_world(world, None)
     before = evaluate(plain, examples)
     part = fold_of(len(examples), folds, vocab.settings.seed)

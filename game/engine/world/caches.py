@@ -27,7 +27,7 @@ from .index import (
 )
 from .learned import MAP_VERSION, ExampleSet, FitOptions, LearnedMap, fit_map
 from .reader import load_vocab
-from .rule import HUB_SAMPLE, embed_text, hub_penalty, rule_space, variant_pairs
+from .rule import HUB_SAMPLE, embed_text, fit_penalty, hub_penalty, rule_space, variant_pairs
 from .vocab import Settings, Vocabulary, fold
 from .world import World
 
@@ -219,7 +219,7 @@ def map_key(vocab: Vocabulary, model_id: str, texts: list[str], vectors: np.ndar
     chosen = vocab.examples if examples is None else examples
     settings = vocab.settings
     canon = [MAP_VERSION, vectors_hash(model_id, texts, vectors), sorted(vocab.banned), asdict(options),
-             settings.variants, [settings.hubness, settings.hubness_k],
+             settings.variants, [settings.fit_hubness, settings.hubness_k],
              [[fold(e.a), fold(e.b), [fold(n) for n in e.answers]] for e in chosen]]
     return hashlib.sha256(json.dumps(canon, ensure_ascii=False).encode("utf-8")).hexdigest()
 
@@ -242,7 +242,7 @@ def _cached_map(folders: list[Path], vocab: Vocabulary, model_id: str, texts: li
         say(f"the learned map in {folder} cannot be used: {reason}; fitting it again")
     say(f"fitting the learned map on {len(vocab.examples)} examples (rank {options.rank}, {options.epochs} epochs)...")
     learned = fit_map(vectors, items, example_set(vocab), options, progress,
-                      penalty=hub_penalty(vectors, items, vocab.settings))
+                      penalty=fit_penalty(vectors, items, vocab.settings))
     data = learned.to_bytes()
     try:
         atomic_write_bytes(folder / "learned.npz", data)

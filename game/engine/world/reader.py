@@ -249,6 +249,7 @@ class _Parser(NodeReader):
             "learn_decay": (float, 0.0, 10.0),
             "learn_epochs": (int, 1, 100_000),
             "learn_temperature": (float, 0.1, 1000.0),
+            "learn_hubness": (float, 0.0, 2.0),
         }
         for key, (_, value_node) in keys.items():
             what = f"settings.{key}"

@@ -13,6 +13,7 @@ functions only prepare what it works with, so every one is cheap, deterministic 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
@@ -20,7 +21,7 @@ import numpy as np
 from .embed import unit_rows
 from .vocab import Settings, fold
 
-__all__ = ["HUB_SAMPLE", "embed_text", "rule_space", "hub_penalty", "stem_words", "stem_key", "variant_pairs",
+__all__ = ["HUB_SAMPLE", "embed_text", "rule_space", "fit_penalty", "hub_penalty", "stem_words", "stem_key", "variant_pairs",
            "is_variant"]
 
 HUB_SAMPLE = 8192  # pair sums sampled to measure each word's hubness (all pairs when fewer)
@@ -45,6 +46,12 @@ def rule_space(raw: np.ndarray, items: Sequence[int], settings: Settings) -> np.
     v = raw.astype(np.float64)
     mean = v[np.asarray(items, dtype=np.int64)].mean(axis=0)
     return unit_rows(v - mean).astype(np.float32)
+
+
+def fit_penalty(space: np.ndarray, items: Sequence[int], settings: Settings) -> np.ndarray | None:
+    """The hubness penalty a learned map is fitted against: :func:`hub_penalty` at the
+    settings' ``fit_hubness`` (``learn_hubness``, else ``hubness``)."""
+    return hub_penalty(space, items, replace(settings, hubness=settings.fit_hubness))
 
 
 def hub_penalty(space: np.ndarray, items: Sequence[int], settings: Settings) -> np.ndarray | None:

@@ -135,6 +135,10 @@ class Settings:
             model's own space).
         learn_epochs: full passes over the examples.
         learn_temperature: the softmax temperature the examples are fitted with.
+        learn_hubness: the hubness strength the map is fitted against (None = ``hubness``).
+            A world may play with a stronger ``hubness`` than its map was fitted with: the
+            map then learns what the examples say, and play spreads answers over more words
+            (more discoveries per craft, a few points less agreement with the examples).
 
     The ``learn_*`` settings change results only through the map, whose digest is part of the
     world's fingerprint, so they are left out of :meth:`Vocabulary.content_hash`.
@@ -154,9 +158,15 @@ class Settings:
     learn_decay: float = 1e-3
     learn_epochs: int = 200
     learn_temperature: float = 20.0
+    learn_hubness: float | None = None
+
+    @property
+    def fit_hubness(self) -> float:
+        """The hubness strength the learned map is fitted against."""
+        return self.hubness if self.learn_hubness is None else self.learn_hubness
 
 
-LEARN_SETTINGS = ("learn_rank", "learn_decay", "learn_epochs", "learn_temperature")
+LEARN_SETTINGS = ("learn_rank", "learn_decay", "learn_epochs", "learn_temperature", "learn_hubness")
 VARIANT_MODES = ("keep", "stem", "word")
 
 
