@@ -66,8 +66,11 @@ def test_play_speedrun_opens_a_run_in_its_own_file(_user_data):
     code = "from game.cli import main\nassert main(['play', '--speedrun', 'lava', '--quit-after-frames', '2']) == 0\n"
     first = run_python(code).strip().splitlines()[0]
     assert first.startswith("playing a speedrun to Lava in 'Classic elements'; progress is saved in ")
-    (run,) = (_user_data / "speedruns").iterdir()
-    assert run.name.startswith("default-lava-") and run.suffix == ".json"
+    (run,) = (_user_data / "speedruns").glob("*.json")
+    assert run.name.startswith("default-lava-")
+    journal = run.with_name(run.name + ".journal")  # beside it: its craft journal, header only
+    assert sorted(p.name for p in run.parent.iterdir()) == sorted([run.name, journal.name, run.name + ".lock"])
+    assert json.loads(journal.read_text(encoding="utf-8"))["base"] == 0
     data = json.loads(run.read_text(encoding="utf-8"))
     assert data["speedrun"] == {"target": "Lava", "pauses": 0, "finished_ms": None, "splits": []}
     assert data["play_ms"] == 0  # no drag yet: the timer has not started

@@ -135,6 +135,7 @@ def test_resume_restores_log_canvas_camera_and_time(world, save_path):
     session.pan(25, -10)
     clock.t += 7
     session.save_now()
+    session.close()
     again = start(world, save_path, clock=Clock())
     assert again.log.found == session.log.found
     assert [(t.name, t.x, t.y) for t in again.board] == [(t.name, t.x, t.y) for t in session.board]
@@ -161,6 +162,7 @@ def test_save_with_an_undiscovered_input_is_broken(world, save_path):
     data = session.snapshot().to_json()
     data["crafts"] = [{"a": "Steam", "b": "Fire", "result": "Lava", "new": True, "t_ms": 5}]
     save_path.write_text(json.dumps(data), encoding="utf-8")
+    session.close()
     again = start(world, save_path)
     assert "'Steam' has not been discovered" in again.messages[0]
 
@@ -177,6 +179,7 @@ def test_save_from_another_world_version_keeps_what_fits(world, save_path, fake,
     ]
     data["canvas"]["tiles"] = [{"name": "Steam", "x": 1, "y": 2}, {"name": "Marsh", "x": 3, "y": 4}]
     save_path.write_text(json.dumps(data), encoding="utf-8")
+    session.close()
     again = start(world, save_path)
     assert again.log.found[-1] == "Steam" and len(again.log) == 5
     assert [t.name for t in again.board] == ["Steam"]
@@ -211,6 +214,7 @@ def test_a_broken_save_resumes_from_its_backup(world, save_path):
     combine_on_board(session, "Water", "Fire")  # saved: Steam
     session.pan(5, 5)
     session.save_now()  # the Steam save becomes the backup of this one
+    session.close()
     save_path.write_bytes(b"\x00 torn write")
     again = start(world, save_path)
     assert "Steam" in again.log

@@ -53,9 +53,11 @@ def test_resuming_an_unfinished_run_counts_a_pause(world, tmp_path):
     clock.t += 2
     combine_on_board(run, "Water", "Earth")
     run.save_now()
+    run.close()
     again = speedrun(world, path, clock)
     assert again.speedrun.pauses == 1 and not again.timer_running and again.play_ms == 2000
     assert read_save(path).speedrun.pauses == 1
+    again.close()
     also = open_session(world, path, InlineExecutor(), measure_tile, clock=clock)  # opened as a save: still a run
     assert also.speedrun is not None and also.speedrun.target == "Steam"
 
@@ -68,6 +70,7 @@ def test_bad_targets_and_files_are_refused(world, tmp_path):
         speedrun(world, tmp_path / "b.json", clock, "water")
     normal = open_session(world, tmp_path / "game.json", InlineExecutor(), measure_tile, clock=clock)
     normal.save_now()
+    normal.close()
     with pytest.raises(EmbedcraftError, match="already holds another run"):
         speedrun(world, tmp_path / "game.json", clock)
 

@@ -13,6 +13,7 @@ from ..engine.designer.shortest import find_route
 from ..engine.runs.discovery import format_ms
 from ..engine.runs.routes import read_route, route_text, run_route
 from ..engine.runs.save_reader import read_save
+from ..engine.runs.lock import SaveLock
 from ..engine.runs.savefile import write_save
 from ..engine.runs.sharecode import decode_save, encode_save
 from ..engine.runs.verify import verify_file
@@ -100,7 +101,9 @@ def cmd_route_run(args: argparse.Namespace) -> int:
     refuse_overwrite(args.save, args.force)
     world, _ = open_world_for(args.vocab)
     save = run_route(world, steps, args.route)
-    write_save(args.save, save)
+    with SaveLock.acquire(args.save, "embedcraft route run"):
+        refuse_overwrite(args.save, args.force)  # again: a window may have made it meanwhile
+        write_save(args.save, save)
     print(f"{args.route}: {len(save.crafts)} crafts, {len(save.discoveries)} discoveries; "
           f"saved in {shown(args.save)}")
     return 0
@@ -188,8 +191,9 @@ def cmd_save_code(args: argparse.Namespace) -> int:
 def cmd_save_import(args: argparse.Namespace) -> int:
     code = sys.stdin.read(64 * 1024 * 1024) if args.code == "-" else args.code
     save = decode_save(code)
-    refuse_overwrite(args.save, args.force)
-    write_save(args.save, save)
+    with SaveLock.acquire(args.save, "embedcraft save import"):
+        refuse_overwrite(args.save, args.force)
+        write_save(args.save, save)
     print(f"{shown(args.save)}: {save.world.name!r}, {len(save.crafts)} crafts, "
           f"{len(save.discoveries)} discoveries" + (f"; {speedrun_summary(save)}" if save.speedrun else ""))
     return 0

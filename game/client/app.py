@@ -215,6 +215,7 @@ class App:
         except EmbedcraftError as exc:
             self.toast(str(exc), "⚠️", "error")
             return
+        self.session.close()  # saved above: its file is free for other windows again
         self.session = session
         self.inspected = None
         self._show_messages()

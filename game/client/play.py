@@ -14,6 +14,7 @@ from typing import Callable
 import pygame
 
 from ..engine.errors import EmbedcraftError
+from ..engine.runs.lock import SaveLock
 from ..engine.runs.resume import RunFiles, speedrun_target
 from ..engine.world.caches import open_world
 from ..paths import ASSETS, cache_root, speedrun_save_path
@@ -68,6 +69,7 @@ def play(app: App, quit_after_frames: int | None = None,
         try:
             app.session.settle(timeout=1.0)
             app.session.save_now()
+            app.session.close()
         except Exception:  # noqa: BLE001 - the original error matters more
             pass
         raise
@@ -90,6 +92,9 @@ def run(vocab_path: Path, files: RunFiles, prefs_path: Path | None, *, quit_afte
     """
     world, _ = open_world(vocab_path, notify=notify, fallback_cache=cache_root())
     speedrun = speedrun_target(world, files.speedrun) if files.speedrun is not None else None  # before any window
+    first = files.save if speedrun is None else files.speedrun_save
+    if first is not None:  # a save open in another window is refused before this one appears
+        SaveLock.acquire(first).release()
     prefs, problem = load_prefs(prefs_path) if prefs_path else (Prefs(), None)
     os.environ.setdefault("SDL_VIDEO_X11_WMCLASS", TITLE)  # the window's class, for window managers
     _open_display()
@@ -123,6 +128,7 @@ def run(vocab_path: Path, files: RunFiles, prefs_path: Path | None, *, quit_afte
             app.toast(problem, "⚠️", "error")
         ticker = pygame.time.Clock()
         play(app, quit_after_frames, announce, lambda: ticker.tick(FPS))
+        app.session.close()
     finally:
         if own_executor:
             executor.shutdown(wait=True)

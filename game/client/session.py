@@ -16,6 +16,8 @@ from typing import Callable
 
 from ..engine.errors import EmbedcraftError, StorageError
 from ..engine.runs.discovery import DiscoveryLog, NotDiscovered, finish_ms, splits_to
+from ..engine.runs.journal import Drop, Journal, JournalHead, journal_path
+from ..engine.runs.lock import SaveLock
 from ..engine.runs.resume import resume
 from ..engine.runs.savefile import (
     SaveFile,
@@ -33,7 +35,8 @@ from .sidebar import Entry, SidebarModel
 
 __all__ = ["Outcome", "Session", "open_session"]
 
-AUTOSAVE_SECONDS = 15.0  # canvas moves are saved at most this often (discoveries at once)
+AUTOSAVE_SECONDS = 15.0  # canvas moves are saved at most this often (discoveries at once; every
+# craft is in the journal the moment it is dropped)
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class Session:
     pending: list[_Pending] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)  # problems to show the player
     dirty: bool = False
+    journal: Journal | None = None  # every drop, durable at once (None: saved after every craft instead)
+    lock: SaveLock | None = None  # this process's hold on save_path
     _last_save: float = 0.0
     _save_future: Future | None = None
     _worker_messages: SimpleQueue = field(default_factory=SimpleQueue)
@@ -136,8 +141,15 @@ class Session:
         """Start combining two tiles; they stay busy until :meth:`poll` sees the answer."""
         a.busy = b.busy = True
         a.busy_since = b.busy_since = self.clock()
+        t_ms = self.play_ms
+        if self.journal is not None:
+            try:
+                self.journal.add(Drop(a.name, b.name, t_ms))
+            except StorageError as exc:
+                self.journal = None  # from now on every craft is saved in full instead
+                self.messages.append(f"Could not record the craft: {exc}; the game now saves after every craft")
         future = self.executor.submit(self.world.combine, a.name, b.name, 0)
-        self.pending.append(_Pending(a, b, future, self.play_ms))
+        self.pending.append(_Pending(a, b, future, t_ms))
 
     def duplicate(self, tile: Tile) -> Tile:
         self.dirty = True
@@ -197,6 +209,8 @@ class Session:
         if c.result is None:
             if on_board:
                 self.board.bounce(a, b, now)
+            if self.journal is None:
+                self.save_soon()
             return Outcome("nothing", c, None)
         tile = None
         if on_board:
@@ -209,6 +223,7 @@ class Session:
         if craft.new:
             self.sidebar.add(_entry(self.world, self.log, c.result))
             finished = self.speedrun is not None and fold(c.result) == fold(self.speedrun.target)
+        if craft.new or self.journal is None:
             self.save_soon()
         return Outcome("new" if craft.new else "known", c, tile, finished)
 
@@ -218,12 +233,25 @@ class Session:
         return SaveFile(self.stamp, self.log.starting, tuple(self.log.crafts), tiles,
                         (self.camera.x, self.camera.y), self.play_ms, self.created, self.speedrun)
 
+    def _journal_mark(self) -> int:
+        """The first journal position a snapshot taken now does not hold: the drops still
+        waiting for an answer are the journal's last ones."""
+        return self.journal.count - len(self.pending) if self.journal is not None else 0
+
+    def _write(self, snapshot: SaveFile, kept_from: int) -> None:
+        """Write ``snapshot``, then start the journal again from it (in that order: a kill
+        between the two leaves a save and a journal that still agree)."""
+        write_save(self.save_path, snapshot)
+        journal = self.journal
+        if journal is not None:
+            journal.restart(len(snapshot.crafts), kept_from)
+
     def save_soon(self) -> None:
         """Write the save on the worker thread (after any combination already queued)."""
         snapshot = self.snapshot()
         self.dirty = False
         self._last_save = self.clock()
-        self._save_future = self.executor.submit(write_save, self.save_path, snapshot)
+        self._save_future = self.executor.submit(self._write, snapshot, self._journal_mark())
         self._save_future.add_done_callback(self._saved)
 
     def _saved(self, future: Future) -> None:
@@ -243,23 +271,48 @@ class Session:
         """Write the save before returning (on quit). Raises StorageError when it cannot."""
         if self._save_future is not None:
             self._save_future.exception()  # wait for a save in flight, so the last one wins
-        write_save(self.save_path, self.snapshot())
+        self._write(self.snapshot(), self._journal_mark())
         self.dirty = False
+
+    def close(self) -> None:
+        """Stop writing this game: close the journal and let the save go for other windows.
+        Call after the last :meth:`save_now`."""
+        if self._save_future is not None:
+            self._save_future.exception()
+        if self.journal is not None:
+            self.journal.close()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def open_session(world: World, save_path: Path, executor: Executor, measure: Measure, *,
                  clock: Callable[[], float] = time.monotonic, speedrun: str | None = None) -> Session:
-    """Resume the run in ``save_path`` (by the rules of :func:`game.engine.runs.resume.resume`:
-    a broken save kept aside, its backup, a save from an older world, speedrun files) or start
-    a fresh one; ``session.messages`` says what happened.
+    """Lock ``save_path`` and resume the run in it (by the rules of
+    :func:`game.engine.runs.resume.resume`: a broken save kept aside, its backup, a save from
+    an older world, speedrun files, the crafts of its journal) or start a fresh one;
+    ``session.messages`` says what happened. Every drop goes to the save's journal at once.
+    Call :meth:`Session.close` when done with it.
 
     Args:
         measure: the on-screen size of a tile for an element name (see :class:`Board`).
         speedrun: start (or resume) a speedrun to this element in ``save_path``.
     Raises:
+        SaveLocked: another window (or command) has ``save_path`` open.
         EmbedcraftError: ``speedrun`` is not an element that can be made, or ``save_path``
             holds a different run.
     """
+    lock = SaveLock.acquire(save_path, "an Embedcraft window")
+    try:
+        session = _resumed_session(world, save_path, executor, measure, clock, speedrun)
+    except BaseException:
+        lock.release()
+        raise
+    session.lock = lock
+    return session
+
+
+def _resumed_session(world: World, save_path: Path, executor: Executor, measure: Measure,
+                     clock: Callable[[], float], speedrun: str | None) -> Session:
     found = resume(world, save_path, speedrun)
     save, log, run = found.save, found.log, found.speedrun
     stamp = world_stamp(world)
@@ -276,11 +329,19 @@ def open_session(world: World, save_path: Path, executor: Executor, measure: Mea
             if tile.name in world.vocab and tile.name in log:
                 board.add(world.element(tile.name).name, tile.x, tile.y)
     session.messages.extend(found.messages)
+    saved = True
     if found.write_now:
         try:
             session.save_now()
         except StorageError as exc:
+            saved = False
             session.messages.append(f"Could not save: {exc}")
+    if saved or not journal_path(found.path).exists():  # never start over a journal the save lacks
+        try:
+            session.journal = Journal(journal_path(found.path), JournalHead(stamp.fingerprint, session.created,
+                                                                            len(log.crafts)))
+        except StorageError as exc:
+            session.messages.append(f"{exc}; the game saves after every craft instead")
     return session
 
 

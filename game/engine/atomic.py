@@ -2,6 +2,9 @@
 
 Every file the project writes goes through this module: saves, settings, caches (vectors,
 the Annoy index, numpy arrays), routes, vocabularies the designer tools rewrite and PNGs.
+The one file that grows instead, a save's craft journal, is appended to through
+:class:`DurableAppender`: each record is written whole and fsynced before the call returns, and
+a reader ignores a torn last line.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from typing import Callable, Iterator
 
 from .errors import StorageError
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_write_with", "backup_path", "place_copy",
-           "replace_keeping_backup"]
+__all__ = ["DurableAppender", "atomic_write_bytes", "atomic_write_text", "atomic_write_with", "backup_path",
+           "place_copy", "replace_keeping_backup"]
 
 
 @contextmanager
@@ -142,3 +145,37 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class DurableAppender:
+    """Append records to one file, each flushed to the disk (fsync) before :meth:`append`
+    returns. Open it on a file that :func:`atomic_write_bytes` has just written."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            raise StorageError(f"could not open {self.path}: {exc.strerror or exc}") from exc
+
+    def append(self, data: bytes) -> None:
+        """Write ``data`` at the end of the file and fsync it.
+
+        Raises:
+            StorageError: the write failed (disk full...); the file then ends with at most a
+                torn record.
+        """
+        if self._fd is None:
+            raise StorageError(f"{self.path} is closed")
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view):]
+            os.fsync(self._fd)
+        except OSError as exc:
+            raise StorageError(f"could not write {self.path}: {exc.strerror or exc}") from exc
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

@@ -8,7 +8,10 @@ The rules, in one place for the window and the command line:
 - a save made with another version of the world keeps every craft that still makes sense,
   and the original is kept aside (``NAME.older-world-...``);
 - a speedrun lives in its own file; a file that holds a speedrun is resumed as one (counting
-  a pause), and a speedrun never starts in a file that holds another run.
+  a pause), and a speedrun never starts in a file that holds another run;
+- the crafts in the save's journal (``NAME.json.journal``, :mod:`.journal`) that the save does
+  not hold yet are made again and added; a journal that does not continue this save is kept
+  aside (``NAME.json.journal.unused-...``).
 
 No file is ever overwritten before it has been kept. Folders are passed in: this module does
 not know where the app keeps its data.
@@ -18,14 +21,15 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..atomic import backup_path
-from ..errors import EmbedcraftError, StorageError
+from ..errors import EmbedcraftError, StorageError, UnknownElement
 from ..world.vocab import fold
 from ..world.world import World
-from .discovery import DiscoveryLog
+from .discovery import DiscoveryLog, NotDiscovered
+from .journal import JournalError, journal_path, read_journal
 from .replay import ReplayError, replay
 from .save_reader import read_save
 from .savefile import SaveError, SaveFile, Speedrun, WorldStamp, keep_aside, world_stamp
@@ -135,6 +139,9 @@ def resume(world: World, path: Path, speedrun: str | None = None) -> Resumed:
             save, log = _load(world, path, starting, stamp)
         except SaveError as exc:
             path, save, log, source = _recover(world, path, starting, stamp, exc, messages)
+    restored = _fold_journal(world, path, save, log, messages)
+    if restored:
+        save = replace(save, crafts=tuple(log.crafts), play_ms=max(save.play_ms, log.elapsed_ms))
     if save is not None and save.world.fingerprint != stamp.fingerprint:
         kept = _keep(source, "older-world", messages)[1] if source.exists() else None
         carried = len(log) - len(starting)
@@ -155,7 +162,8 @@ def resume(world: World, path: Path, speedrun: str | None = None) -> Resumed:
     finished = run is not None and run.target in log
     if run is not None and save is not None and save.play_ms > 0 and not finished:
         run = Speedrun(run.target, run.pauses + 1)  # resumed: the time while closed is not counted
-    write_now = not path.exists() or bool(messages) or (run is not None and save is not None and run != save.speedrun)
+    write_now = (not path.exists() or bool(messages) or bool(restored)
+                 or (run is not None and save is not None and run != save.speedrun))
     return Resumed(save, log, path, run, messages, write_now)
 
 
@@ -204,3 +212,47 @@ def _keep(path: Path, reason: str, messages: list[str]) -> tuple[Path, Path | No
         other = path.with_name(f"{path.stem}.new{path.suffix or '.json'}")
         messages.append(f"{exc}; this game is saved as {other.name}")
         return other, None
+
+
+def _fold_journal(world: World, path: Path, save: SaveFile | None, log: DiscoveryLog, messages: list[str]) -> int:
+    """Add to ``log`` the crafts of ``path``'s journal that ``save`` does not hold; returns how
+    many. A journal that does not continue ``save`` is kept aside, with a message."""
+    where = journal_path(path)
+    try:
+        head, drops = read_journal(where)
+    except FileNotFoundError:
+        return 0
+    except JournalError as exc:
+        _keep_journal(where, f"the craft journal could not be read ({exc.message})", messages)
+        return 0
+    done = len(save.crafts) - head.base if save is not None else -1
+    continues = (save is not None and head.created == save.created and head.world == save.world.fingerprint
+                 and 0 <= done <= len(drops)
+                 and all({fold(c.a), fold(c.b)} == {fold(d.a), fold(d.b)}
+                         for c, d in zip(save.crafts[head.base:], drops)))
+    if not continues:
+        if drops:  # an empty one holds nothing to keep: the game starts its own over it
+            _keep_journal(where, f"the craft journal beside this save ({len(drops)} crafts) belongs to another "
+                                 f"run", messages)
+        return 0
+    restored = 0
+    for drop in drops[done:]:
+        try:
+            made = world.combine(drop.a, drop.b, 0)
+            log.record(made.a, made.b, made.result, max(drop.t_ms, log.elapsed_ms))
+        except (UnknownElement, NotDiscovered):
+            continue  # not in this version of the world
+        restored += 1
+    if restored:
+        messages.append(f"{restored} craft{'s' if restored != 1 else ''} made after the last save "
+                        f"{'were' if restored != 1 else 'was'} restored from {where.name}")
+    return restored
+
+
+def _keep_journal(where: Path, why: str, messages: list[str]) -> None:
+    try:
+        kept = keep_aside(where, "unused")
+    except StorageError as exc:
+        messages.append(f"{why}, and it could not be kept aside ({exc})")
+        return
+    messages.append(f"{why}; it was kept as {kept.name}")
