@@ -130,12 +130,12 @@ def _parse(path: str | Path, data: Any, expect: WorldStamp | None, check_crafts:
         x, y = item.get("x"), item.get("y")
         if not (_is_number(x) and _is_number(y)):
             raise fail(f"{where}x and y must be numbers")
-        tiles.append(TileState(_name(item, "name", fail, where), float(x), float(y)))
+        tiles.append(TileState(_name(item, "name", fail, where), _position(x), _position(y)))
 
     speedrun = None
     if data.get("speedrun") is not None:
         speedrun = _speedrun(_field(data, "speedrun", dict, fail), starting, fail)
-    save = SaveFile(stamp, starting, tuple(crafts), tuple(tiles), (float(camera[0]), float(camera[1])), play_ms,
+    save = SaveFile(stamp, starting, tuple(crafts), tuple(tiles), (_position(camera[0]), _position(camera[1])), play_ms,
                     created, speedrun)
     if speedrun is not None and check_crafts:
         _check_speedrun(data["speedrun"], save, fail)
@@ -209,3 +209,9 @@ def _json_kind(value: Any) -> str:
     return type(value).__name__
 
 
+
+
+def _position(value: float) -> float:
+    """A canvas coordinate as saves write it (tenths of a pixel), so a loaded save writes back
+    to the same file."""
+    return round(float(value), 1)
