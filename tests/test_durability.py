@@ -262,3 +262,24 @@ def test_commands_refuse_a_save_another_process_holds_and_a_dead_holder_blocks_n
     out = subprocess.run([sys.executable, "-m", "game", "save", "import", code, "--save", str(save)], cwd=REPO,
                          capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0 and save.is_file(), out.stderr
+
+
+# ---------------------------------------------------------------- closed standard streams
+@pytest.mark.parametrize("args, status", [
+    (["try", "water", "fire"], 0),
+    (["try", "--batch", "-"], 0),
+    (["save", "import", "-", "--save", "{tmp}/x.json"], 1),
+    (["play", "--save", "{tmp}/p.json", "--quit-after-frames", "2"], 0),
+])
+def test_a_command_started_with_stdin_closed_ends_cleanly(tmp_path, args, status):
+    """``embedcraft try water fire <&-`` used to abort in free(): a file the game opened took
+    descriptor 0 and was later closed as stdin."""
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "EMBEDCRAFT_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "game", *args], cwd=REPO, capture_output=True, text=True,
+                         timeout=120, env=env, stdin=subprocess.DEVNULL, pass_fds=(),
+                         preexec_fn=lambda: os.close(0))
+    assert out.returncode == status, out.stderr
+    assert "Traceback" not in out.stderr and "free()" not in out.stderr
+    if args == ["try", "water", "fire"]:
+        assert "Steam" in out.stdout

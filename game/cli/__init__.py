@@ -5,6 +5,10 @@ calls the engine, and prints. Shared helpers are in ``common``; the progress bar
 It may import the engine, ``game.paths`` and (only inside ``play`` and ``vocab map``) the client.
 """
 
-from .main import build_parser, main
+from .fds import ensure_standard_streams
+
+ensure_standard_streams()  # first: before any import below opens a file on a free descriptor 0-2
+
+from .main import build_parser, main  # noqa: E402
 
 __all__ = ["build_parser", "main"]
