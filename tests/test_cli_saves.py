@@ -173,3 +173,52 @@ def test_a_damaged_craft_table_cache_is_rebuilt(tiny_path, tmp_path):
     cache.write_bytes(cache.read_bytes()[: cache.stat().st_size // 2])
     again = craft_table(world, tmp_path)
     assert len(good[0]) > 10 and (again[0] == good[0]).all() and (again[1] == good[1]).all()
+
+
+def test_a_forged_craft_table_with_the_right_fingerprint_is_not_trusted(tiny_path, tmp_path):
+    """A table that names the world's fingerprint but was not written with its manifest (or
+    whose bytes differ from the manifest's digest) is crafted again, and the designer is told."""
+    import io
+
+    import numpy as np
+
+    from conftest import FakeEmbedder
+    from game.engine import open_world
+    from game.engine.designer.crafts import craft_table
+
+    world, _ = open_world(tiny_path, embedder=FakeEmbedder())
+    good = craft_table(world, tmp_path)
+    forged_results = np.zeros_like(good[1])  # every pair makes element 0
+    buffer = io.BytesIO()
+    np.savez(buffer, pairs=good[0], results=forged_results, fingerprint=np.array(world.fingerprint))
+    (tmp_path / "crafts.npz").write_bytes(buffer.getvalue())
+    said: list[str] = []
+    again = craft_table(world, tmp_path, notify=said.append)
+    assert (again[1] == good[1]).all() and "do not match the digest in crafts.json" in said[0]
+    (tmp_path / "crafts.json").unlink()
+    (tmp_path / "crafts.npz").write_bytes(buffer.getvalue())
+    said.clear()
+    again = craft_table(world, tmp_path, notify=said.append)
+    assert (again[1] == good[1]).all() and "has no crafts.json" in said[0]
+    said.clear()
+    craft_table(world, tmp_path, notify=said.append)
+    assert not said  # rebuilt and recorded: trusted again
+
+
+def test_a_damaged_penalty_is_computed_again_never_trusted(tiny_path, tmp_path):
+    """8 damaged bytes in penalty.npy used to change answers under the same fingerprint."""
+    from conftest import FakeEmbedder, write
+    from game.engine import open_world
+
+    path = write(tmp_path / "tiny.yaml", tiny_path.read_text(encoding="utf-8") + "settings:\n  hubness: 0.5\n")
+    world, _ = open_world(path, embedder=FakeEmbedder())
+    pairs = [(a.name, b.name) for a in world.elements for b in world.elements]
+    before = [c.result for c in world.combine_many(pairs, 0)]
+    stored = tmp_path / "tiny.cache" / "penalty.npy"
+    data = bytearray(stored.read_bytes())
+    data[-8:] = b"\x00\x00\x00\x00\x00\x88\xc3\x40"  # the last word's penalty becomes -9999
+    stored.write_bytes(bytes(data))
+    said: list[str] = []
+    again, _ = open_world(path, embedder=FakeEmbedder(), notify=said.append)
+    assert any("penalty.npy cannot be used: its bytes do not match the digest in penalty.json" in m for m in said), said
+    assert [c.result for c in again.combine_many(pairs, 0)] == before and again.fingerprint == world.fingerprint

@@ -167,19 +167,34 @@ def _cached_penalty(folder: Path, manifest: IndexManifest, vectors, items: list[
     key = _short_hash(json.dumps([PENALTY_VERSION, HUB_SAMPLE, manifest.vocab_hash, settings.hubness,
                                   settings.hubness_k, settings.balance, settings.seed]))
     path, stamp = folder / "penalty.npy", folder / "penalty.json"
+    reason = ""
     try:
-        if json.loads(stamp.read_text("utf-8")).get("key") == key:
-            cached = np.load(path, allow_pickle=False)
-            if cached.shape == (len(vectors),) and cached.dtype == np.float64 and np.isfinite(cached).all():
-                return cached
-    except (OSError, ValueError, AttributeError):
-        pass  # missing or damaged: computed again below
+        recorded = json.loads(stamp.read_text("utf-8"))
+        if not isinstance(recorded, dict) or recorded.get("key") != key or "sha256" not in recorded:
+            reason = ""  # made for other vectors or settings (or before digests): simply computed again
+        elif not path.is_file():
+            reason = "it is not a regular file"
+        else:
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest() != recorded.get("sha256"):
+                reason = "its bytes do not match the digest in penalty.json (damaged)"
+            else:
+                cached = np.load(io.BytesIO(data), allow_pickle=False)
+                if cached.shape == (len(vectors),) and cached.dtype == np.float64 and np.isfinite(cached).all():
+                    return cached
+                reason = "it holds the wrong numbers"
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as exc:
+        reason = f"it cannot be read ({exc})"
+    if reason:
+        say(f"{path} cannot be used: {reason}; computing the hubness penalty again")
     penalty = hub_penalty(vectors, items, settings)
     try:
         buffer = io.BytesIO()
         np.save(buffer, penalty, allow_pickle=False)
         atomic_write_bytes(path, buffer.getvalue())
-        atomic_write_text(stamp, json.dumps({"key": key}) + "\n")
+        atomic_write_text(stamp, json.dumps({"key": key, "sha256": hashlib.sha256(buffer.getvalue()).hexdigest()}) + "\n")
     except StorageError as exc:
         say(f"{exc}; the hubness penalty is computed again next time")
     return penalty
