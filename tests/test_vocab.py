@@ -188,3 +188,29 @@ def test_default_world_is_valid_and_large_enough():
     assert len(vocab) >= 300
     assert all(e.emoji for e in vocab.elements), [e.name for e in vocab.elements if not e.emoji]
     assert vocab.starting == ("Water", "Fire", "Wind", "Earth")
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("name: Classic elements", "name: !!binary aGVsbG8="), "w.yaml:2:7: YAML tags (!!binary) are not supported"),
+    (("name: Classic elements", "name: !custom x"), "w.yaml:2:7: YAML tags (!custom) are not supported"),
+    (("format_version: 1", "format_version: !!int abc"), "w.yaml:1:17: YAML tags (!!int) are not supported"),
+    (("format_version: 1", "format_version: !!float 1"), "w.yaml:1:17: YAML tags (!!float) are not supported"),
+    (("  Steam:          # emoji is optional", "  Steam: !!str \"♨️\""), "w.yaml:9:10: YAML tags (!!str)"),
+    (("format_version: 1", "format_version: null"), "w.yaml:1:17: format_version must be 1"),
+    (("format_version: 1", "format_version: " + "9" * 5000), "w.yaml:1:17: format_version must be a whole number"),
+    (("name: Classic elements", "name: " + "x" * 5_000_000), "w.yaml:2:7: name is 5,000,000 characters long"),
+    (("  Steam:          # emoji is optional", "  Steam: {<<: {emoji: \"♨️\"}}"), "w.yaml:9:11: unknown key '<<'"),
+])
+def test_yaml_values_the_safe_loader_would_turn_into_objects_are_refused(change, expected):
+    """Tags, merge keys, numbers too long for int() and absurd names: one located line each,
+    never an exception from PyYAML or int()."""
+    old, new = change
+    assert old in MINIMAL
+    errors = errors_of(MINIMAL.replace(old, new))
+    assert len(errors) == 1 and errors[0].startswith(expected), errors
+
+
+def test_a_date_like_value_stays_the_text_it_is():
+    vocab, errors = parse_vocab(MINIMAL.replace("name: Classic elements", "name: 2024-02-30")
+                                + "  2024-02-30 Eruption:\n", "w.yaml")
+    assert errors == [] and vocab.name == "2024-02-30"

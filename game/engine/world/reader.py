@@ -32,6 +32,7 @@ _TOP_KEYS = ("format_version", "name", "description", "starting", "elements", "r
              "examples")
 _ELEMENT_KEYS = ("emoji", "aliases", "tags", "description", "embed")
 _TEXT_SETTINGS = ("template", "variants")
+MAX_WORLD_NAME = 100  # characters; the name is shown in the window's title and every save
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml composes the same nodes (and marks) 5x faster
 
 
@@ -66,7 +67,7 @@ def override_settings(base: Settings, assignments: list[str], source: str = "--s
         lines.append(f"{key}: {value or 'null'}")
     parser = _Parser(Path(source))
     try:
-        node = yaml.compose("\n".join(lines) or "{}", Loader=yaml.SafeLoader)
+        node = parser.compose("\n".join(lines) or "{}")
     except yaml.YAMLError as exc:
         raise VocabError(Path(source), 1, 1, f"cannot read the settings: {exc}") from None
     given = parser.settings(node)
@@ -122,7 +123,7 @@ class _Parser(NodeReader):
 
     def run(self, text: str) -> Vocabulary | None:
         try:
-            root = yaml.compose(text, Loader=_LOADER)
+            root = self.compose(text, _LOADER)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -145,6 +146,8 @@ class _Parser(NodeReader):
             self.error(root, f"missing 'format_version: {FORMAT_VERSION}'")
         else:
             version = self.number(keys["format_version"][1], "format_version", int, 0, 10**9)
+            if version is None and not self.errors:
+                self.error(keys["format_version"][1], f"format_version must be {FORMAT_VERSION}")
             if version is not None and version != FORMAT_VERSION:
                 self.error(keys["format_version"][1], f"format_version {version} is not supported (this game reads {FORMAT_VERSION})")
 
@@ -153,6 +156,9 @@ class _Parser(NodeReader):
             self.error(root, "missing 'name:' (the world's name, shown to players)")
         else:
             world_name = self.string(keys["name"][1], "name") or ""
+            if len(world_name) > MAX_WORLD_NAME:
+                self.error(keys["name"][1], f"name is {len(world_name):,} characters long; keep it under {MAX_WORLD_NAME}")
+                world_name = world_name[:MAX_WORLD_NAME]
 
         description = ""
         if "description" in keys:

@@ -2,8 +2,10 @@
 
 :class:`NodeReader` holds the checks every part of a vocabulary shares (a text, a name, a
 number in a range, a mapping with known keys); :mod:`~game.engine.world.reader` walks the
-document with them. Only ``safe_load`` semantics: scalars are constructed by PyYAML's
-SafeLoader, and anchors and aliases are refused.
+document with them. Only ``safe_load`` semantics, and less: a scalar is text, a number, a
+true/false or empty, read as the format expects (a date-like ``2024-02-30`` stays the text it
+is); explicit tags (``!!binary``, ``!!int``, ``!custom``...), merge keys and anchors or aliases
+are refused with their line and column.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from .vocab import name_problem
 
 __all__ = ["NodeReader", "kind_of"]
 
+_CORE = "tag:yaml.org,2002:"
+_MAX_NUMBER_TEXT = 64  # digits of a number a vocabulary may hold (int() of 4,300+ digits raises)
+
 
 class NodeReader:
     """Checks on YAML nodes; each problem is appended to :attr:`errors` as a located VocabError."""
@@ -30,6 +35,19 @@ class NodeReader:
         self.errors: list[VocabError] = []
         self._seen_nodes: set[int] = set()
         self._constructor = yaml.SafeLoader("")
+        self._tagged: set[tuple[int, int]] = set()  # where an explicit tag starts a node
+
+    def compose(self, text: str, loader: type = yaml.SafeLoader) -> yaml.Node | None:
+        """The document's root node, noting every node that carries an explicit tag.
+
+        Raises:
+            yaml.YAMLError: the text is not YAML.
+        """
+        for event in yaml.parse(text, Loader=loader):
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag != "!":
+                self._tagged.add((event.start_mark.line, event.start_mark.column))
+        return yaml.compose(text, Loader=loader)
 
     def error(self, node: yaml.Node | None, message: str) -> None:
         line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (1, 1)
@@ -42,10 +60,25 @@ class NodeReader:
             self.error(node, "YAML anchors and aliases (&, *) are not supported in vocabularies")
             return False
         self._seen_nodes.add(id(node))
+        if (node.start_mark.line, node.start_mark.column) in self._tagged:
+            self.error(node, f"YAML tags ({node.tag.replace(_CORE, '!!')}) are not supported in vocabularies; "
+                             "write the value plainly (quote a text)")
+            return False
         return True
 
     def scalar(self, node: yaml.Node) -> Any:
-        return self._constructor.construct_object(node, deep=True)
+        """A scalar as a vocabulary means it: None, True/False, a number, else the text as written."""
+        tag, text = node.tag, node.value
+        if tag == _CORE + "null":
+            return None
+        if tag == _CORE + "bool":
+            return text.lower() in ("yes", "true", "on")
+        if tag in (_CORE + "int", _CORE + "float") and len(text) <= _MAX_NUMBER_TEXT:
+            try:
+                return self._constructor.construct_object(node, deep=True)
+            except (ValueError, yaml.YAMLError):
+                return text
+        return text if isinstance(text, str) else None
 
     def string(self, node: yaml.Node, what: str, *, allow_null: bool = False) -> str | None:
         if not self.visit(node):
