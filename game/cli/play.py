@@ -11,6 +11,7 @@ from typing import Iterable, Iterator, TextIO
 
 from ..engine import EmbedcraftError
 from ..engine.pairs import read_pair_lines
+from ..engine.reading import capped_lines
 from ..engine.runs.resume import choose_files
 from ..paths import DEFAULT_VOCAB, data_dir, default_save_path
 from .common import (
@@ -83,7 +84,7 @@ def _try_batch(args: argparse.Namespace) -> int:
     failed = 0
     source = sys.stdin if args.batch == "-" else _open_text(args.batch)
     try:
-        for chunk in _chunks(read_pair_lines(source, args.batch, answer="ignored"), BATCH_CHUNK):
+        for chunk in _chunks(read_pair_lines(capped_lines(source), args.batch, answer="ignored"), BATCH_CHUNK):
             good = []
             for pair in chunk:
                 try:
@@ -99,6 +100,8 @@ def _try_batch(args: argparse.Namespace) -> int:
                     print(json.dumps(combination.to_json(), ensure_ascii=False))
                 else:
                     print(one_line(combination))
+    except OSError as exc:  # a line longer than any pair (a stream with no newline), a read error
+        raise EmbedcraftError(f"{args.batch}: {exc.strerror or exc}") from None
     finally:
         if source is not sys.stdin:
             source.close()
@@ -119,6 +122,6 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 def _open_text(path: str) -> TextIO:
     try:
-        return open(path, encoding="utf-8")
+        return open(path, encoding="utf-8")  # a pipe is fine: lines are read with a cap
     except OSError as exc:
         raise EmbedcraftError(f"cannot read {path}: {exc.strerror or exc}") from exc

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..pairs import PairLine, PairLineError, parse_pair_lines
+from ..reading import read_capped
 from ..world.rule import is_variant
 from ..world.vocab import MAX_NAME_CHARS, fold
 from ..world.world import World
@@ -41,7 +42,7 @@ def read_pairs(path: str | Path) -> list[EvalPair]:
     try:
         if path.stat().st_size > MAX_PAIRS_BYTES:
             raise PairLineError(str(path), 1, f"larger than {MAX_PAIRS_BYTES} bytes")
-        text = path.read_text(encoding="utf-8")
+        text = read_capped(path, MAX_PAIRS_BYTES).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PairLineError(str(path), 1, f"not UTF-8 text ({exc.reason})") from None
     except OSError as exc:

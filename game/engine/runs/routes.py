@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 
 from ..errors import LocatedError, StorageError, UnknownElement
 from ..pairs import COMMENT, PairLine, PairLineError, parse_pair_lines
+from ..reading import read_capped
 from ..world.vocab import NOTHING, fold
 from ..world.world import World
 from .discovery import Craft, DiscoveryLog, format_ms
@@ -50,11 +51,7 @@ def read_route(path: str | Path) -> list[RouteStep]:
         StorageError: the file cannot be read or is not UTF-8 text. RouteError: a bad line.
     """
     try:
-        if str(path) == "-":
-            raw = sys.stdin.buffer.read(MAX_ROUTE_BYTES + 1)
-        else:
-            with open(path, "rb") as handle:
-                raw = handle.read(MAX_ROUTE_BYTES + 1)
+        raw = read_capped(path, MAX_ROUTE_BYTES, sys.stdin.buffer if str(path) == "-" else None)
     except OSError as exc:
         raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if len(raw) > MAX_ROUTE_BYTES:

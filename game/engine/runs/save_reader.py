@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..reading import read_capped
 from ..world.vocab import NOTHING, fold, name_problem
 from .discovery import Craft
 from .replay import ReplayError, replay
@@ -43,7 +44,7 @@ def read_save(path: str | Path, expect: WorldStamp | None = None, check_crafts: 
         size = path.stat().st_size
         if size > MAX_SAVE_BYTES:
             raise SaveError(path, f"the file is {size:,} bytes; saves are at most {MAX_SAVE_BYTES:,}")
-        raw = path.read_bytes()
+        raw = read_capped(path, MAX_SAVE_BYTES)
     except OSError as exc:
         raise SaveError(path, f"cannot read the save: {exc.strerror or exc}") from exc
     return parse_save(raw, path, expect, check_crafts)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import VocabError
+from ..reading import read_capped
 from ..pairs import PairLineError, read_pair_lines
 from .vocab import MAX_NAME_CHARS, Example, Vocabulary, fold
 
@@ -83,7 +84,7 @@ def with_sibling_examples(vocab: Vocabulary, path: Path) -> tuple[Vocabulary | N
     try:
         if path.stat().st_size > MAX_EXAMPLES_BYTES:
             return None, [VocabError(path, 1, 1, f"larger than {MAX_EXAMPLES_BYTES} bytes")]
-        text = path.read_bytes().decode("utf-8")
+        text = read_capped(path, MAX_EXAMPLES_BYTES).decode("utf-8")
     except FileNotFoundError:
         return vocab, []
     except UnicodeDecodeError:

@@ -12,6 +12,7 @@ from typing import Any, Callable
 import yaml
 
 from ..errors import VocabError
+from ..reading import read_capped
 from .examples import examples_path, read_examples, with_sibling_examples
 from .vocab import (
     FORMAT_VERSION,
@@ -88,7 +89,7 @@ def _parse_file(path: Path) -> tuple[Vocabulary | None, list[VocabError]]:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return None, [VocabError(path, 1, 1, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
-        raw = path.read_bytes()
+        raw = read_capped(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         return None, [VocabError(path, 1, 1, "no such vocabulary file")]
     except IsADirectoryError:
