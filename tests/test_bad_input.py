@@ -70,3 +70,31 @@ def test_errors_are_located_errors_with_the_file_named(tmp_path):
                 read(device)
             assert str(caught.value).startswith(device) and "\n" not in str(caught.value)
     assert issubclass(StorageError, EmbedcraftError)
+
+
+def test_a_file_that_is_not_regular_is_never_replaced(tmp_path):
+    """`--force` onto a device node used to replace it with a regular file (and a .bak)."""
+    import stat
+
+    from game.engine.atomic import atomic_write_bytes, replace_keeping_backup
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for write in (atomic_write_bytes, replace_keeping_backup):
+        with pytest.raises(StorageError, match="it is not a regular file, and it is left as it is"):
+            write(fifo, b"{}")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_output_to_a_full_device_is_one_error_line():
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        out = subprocess.run([sys.executable, "-m", "game", "try", "water", "fire"], cwd=REPO, stdout=full,
+                             stderr=subprocess.PIPE, text=True, timeout=120)
+    assert out.returncode == 1 and out.stderr == "embedcraft: error: could not write the output: No space left on device\n"

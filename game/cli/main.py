@@ -4,6 +4,7 @@ expected failures become one line on stderr and exit status 1, never a traceback
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Sequence
 
@@ -34,7 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.handler(args)
+        status = args.handler(args)
+        sys.stdout.flush()  # here, so a full disk or device behind stdout is reported below
+        return status
     except EmbedcraftError as exc:
         error(str(exc))
         return 1
@@ -48,3 +51,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `embedcraft try --batch ... | head`: the reader left; that is not an error.
         sys.stderr.close()
         return 0
+    except OSError as exc:  # writing the output failed: `try water fire > /dev/full`
+        _drop_pending_output()
+        error(f"could not write the output: {exc.strerror or exc}")
+        return 1
+
+
+def _drop_pending_output() -> None:
+    """Forget what stdout still holds, so the interpreter's last flush does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -53,6 +53,8 @@ def atomic_write_with(path: str | Path, write: Callable[[Path], object]) -> None
             raised OSError or returned False. The previous file, if any, is left untouched.
     """
     path = Path(path)
+    if path.exists() and not path.is_file():  # a device, a FIFO, a folder: never replaced by a file
+        raise StorageError(f"could not write {path}: it is not a regular file, and it is left as it is")
     try:
         with _temporary_beside(path) as tmp:
             _fill_and_sync(tmp, write, path.name)
