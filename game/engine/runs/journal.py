@@ -26,6 +26,7 @@ from typing import Sequence
 
 from ..atomic import DurableAppender, atomic_write_bytes
 from ..errors import LocatedError, StorageError
+from ..reading import read_capped
 
 __all__ = ["Drop", "Journal", "JournalError", "JournalHead", "journal_path", "read_journal"]
 
@@ -82,20 +83,15 @@ def read_journal(path: str | Path) -> tuple[JournalHead, list[Drop]]:
         JournalError: it is not a regular file, too large, or damaged before its last line.
     """
     path = Path(path)
-    if not path.is_file():
-        if path.exists():
-            raise JournalError(path, "not a regular file")
-        raise FileNotFoundError(str(path))
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_JOURNAL_BYTES + 1)
+        data = read_capped(path, MAX_JOURNAL_BYTES)
+    except FileNotFoundError:
+        raise
+    except IsADirectoryError:
+        raise JournalError(path, "not a regular file") from None
     except OSError as exc:
         raise JournalError(path, f"cannot be read: {exc.strerror or exc}") from exc
-    if len(data) > MAX_JOURNAL_BYTES:
-        raise JournalError(path, f"is larger than {MAX_JOURNAL_BYTES // (1024 * 1024)} MiB")
-    lines = data.split(b"\n")
-    complete, torn = lines[:-1], lines[-1]  # the part after the last newline was never finished
-    del torn
+    complete = data.split(b"\n")[:-1]  # what follows the last newline was never finished
     if not complete:
         raise JournalError(path, "has no header line", 1)
     head = _parse(path, complete[0], 1)
